@@ -1,0 +1,60 @@
+/// Where a record came from: the coordinates a dead letter or a lineage header reports.
+public struct RecordOrigin: Sendable, Hashable {
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+    public init(topic: String, partition: Int32, offset: Int64) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+    }
+}
+
+/// A Kafka record header: a name and raw bytes (`nil` for a header with a null value).
+public struct Header: Sendable, Hashable {
+    public var name: String
+    public var value: [UInt8]?
+    public init(name: String, value: [UInt8]?) {
+        self.name = name
+        self.value = value
+    }
+    public init(_ name: String, _ text: String) {
+        self.name = name
+        self.value = Array(text.utf8)
+    }
+}
+
+/// A decoded event flowing through a topology.
+///
+/// `fields` is what operators read and write; `key`, `headers` and `timestamp` mirror the Kafka record;
+/// `origin` and `raw` keep what a dead letter needs (the original bytes and coordinates).
+public struct Record: Sendable {
+    public var fields: Fields
+    public var key: [UInt8]?
+    public var headers: [Header]
+    /// Kafka timestamp in milliseconds since the epoch.
+    public var timestamp: Int64
+    /// Event time in milliseconds since the epoch, once an event-time extractor has run.
+    public var eventTime: Int64?
+    public var origin: RecordOrigin?
+    /// The undecoded Kafka value, kept for dead letters.
+    public var raw: [UInt8]?
+
+    public init(
+        fields: Fields = Fields(), key: [UInt8]? = nil, headers: [Header] = [], timestamp: Int64 = 0,
+        eventTime: Int64? = nil, origin: RecordOrigin? = nil, raw: [UInt8]? = nil
+    ) {
+        self.fields = fields
+        self.key = key
+        self.headers = headers
+        self.timestamp = timestamp
+        self.eventTime = eventTime
+        self.origin = origin
+        self.raw = raw
+    }
+
+    @inlinable public subscript(field: String) -> Value? {
+        get { fields[field] }
+        set { fields[field] = newValue }
+    }
+}

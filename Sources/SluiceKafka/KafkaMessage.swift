@@ -1,0 +1,55 @@
+import CRdKafka
+import SluiceCore
+
+/// A consumed record, valid only inside the `consume` callback that received it (zero-copy view of
+/// librdkafka's buffers). Copy what must outlive the callback.
+public struct KafkaMessage {
+    let message: UnsafeMutablePointer<rd_kafka_message_t>
+
+    init(_ message: UnsafeMutablePointer<rd_kafka_message_t>) { self.message = message }
+
+    public var partition: Int32 { message.pointee.partition }
+    public var offset: Int64 { message.pointee.offset }
+
+    public var topic: String { String(cString: rd_kafka_topic_name(message.pointee.rkt)) }
+
+    /// The record value, or nil for a null value (tombstone).
+    public var value: UnsafeRawBufferPointer? {
+        guard let p = message.pointee.payload else { return nil }
+        return UnsafeRawBufferPointer(start: p, count: message.pointee.len)
+    }
+
+    /// The record key, or nil for a null key.
+    public var key: UnsafeRawBufferPointer? {
+        guard let p = message.pointee.key else { return nil }
+        return UnsafeRawBufferPointer(start: p, count: message.pointee.key_len)
+    }
+
+    /// Milliseconds since the epoch (create or log-append time), or nil if unavailable.
+    public var timestamp: Int64? {
+        var type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let ts = rd_kafka_message_timestamp(message, &type)
+        return type == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : ts
+    }
+
+    /// The record headers (copied).
+    public var headers: [Header] {
+        var hdrs: OpaquePointer?
+        guard rd_kafka_message_headers(message, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs else { return [] }
+        var out: [Header] = []
+        var idx = 0
+        var name: UnsafePointer<CChar>?
+        var value: UnsafeRawPointer?
+        var size = 0
+        while rd_kafka_header_get_all(hdrs, idx, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            let bytes = value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }
+            out.append(Header(name: String(cString: name!), value: bytes))
+            idx += 1
+        }
+        return out
+    }
+
+    /// The value copied into an array (nil for a null value).
+    public var valueBytes: [UInt8]? { value.map { Array($0) } }
+    public var keyBytes: [UInt8]? { key.map { Array($0) } }
+}
