@@ -30,7 +30,7 @@ final class ClientCallbacks: @unchecked Sendable {
     let configuration: KafkaConfiguration
     // Handlers are set once before the client is created and never changed: no lock needed.
     var onDelivery: ((DeliveryReport) -> Void)?
-    var onRebalance: ((RebalanceEvent) -> Void)?
+    var onRebalance: ((RebalanceEvent) -> [TopicPartition])?
     let lastError = Mutex<KafkaError?>(nil)
 
     init(logger: Logger, configuration: KafkaConfiguration) {

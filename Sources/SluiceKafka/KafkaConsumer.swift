@@ -6,7 +6,8 @@ import SluiceCore
 ///
 /// Partition assignment happens inside librdkafka's rebalance callback, which also hands each change to
 /// `onRebalance` — synchronously, on the thread that called `consume`, *before* revoked partitions are
-/// given up, so the owner can checkpoint and commit first. Offsets are only stored and committed when the
+/// given up, so the owner can checkpoint and commit first. For an assignment, `onRebalance` may return start
+/// offsets (from a local checkpoint) that win over the group's committed offsets; return `[]` otherwise. Offsets are only stored and committed when the
 /// owner says so (`enable.auto.commit=false`, `enable.auto.offset.store=false`).
 ///
 /// ```swift
@@ -41,7 +42,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     public init(
         configuration: KafkaConfiguration, groupID: String, logger: Logger = Logger(label: "sluice.kafka.consumer"),
-        maxBatch: Int = 10_000, onRebalance: (@Sendable (RebalanceEvent) -> Void)? = nil
+        maxBatch: Int = 10_000, onRebalance: (@Sendable (RebalanceEvent) -> [TopicPartition])? = nil
     ) throws(KafkaError) {
         var config = configuration.withDefaults(Self.defaults)
         config["group.id"] = groupID
@@ -76,15 +77,25 @@ public final class KafkaConsumer: @unchecked Sendable {
         let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            // The owner may name start offsets (e.g. from a local checkpoint manifest); they win over the
+            // group's committed offsets.
+            let starts = callbacks?.onRebalance?(.assigned(list)) ?? []
+            for start in starts {
+                for i in 0..<Int(partitions.pointee.cnt)
+                where partitions.pointee.elems[i].partition == start.partition
+                    && String(cString: partitions.pointee.elems[i].topic) == start.topic
+                {
+                    partitions.pointee.elems[i].offset = start.offset
+                }
+            }
             if cooperative {
                 if let e = rd_kafka_incremental_assign(rk, partitions) { rd_kafka_error_destroy(e) }
             } else {
                 _ = rd_kafka_assign(rk, partitions)
             }
-            callbacks?.onRebalance?(.assigned(list))
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             let lost = rd_kafka_assignment_lost(rk) != 0
-            callbacks?.onRebalance?(lost ? .lost(list) : .revoked(list))
+            _ = callbacks?.onRebalance?(lost ? .lost(list) : .revoked(list))
             if cooperative {
                 if let e = rd_kafka_incremental_unassign(rk, partitions) { rd_kafka_error_destroy(e) }
             } else {

@@ -1,0 +1,108 @@
+public import SluiceCore
+
+/// Encodes fields as one compact JSON object (no whitespace), the inverse of `JSONRecordDecoder`.
+///
+/// Integers are written as integers, doubles in their shortest round-trip form (`12.5`, `1e+16`, `100.0`
+/// — a double stays a double when read back). NaN and ±Infinity are not JSON: by default they are an
+/// `ENCODE` error naming the field; `nonFinite: .null` writes `null` instead.
+///
+/// ```swift
+/// var buffer: [UInt8] = []
+/// try JSONRecordEncoder().encode(["id": "e1", "score": 0.93], into: &buffer)
+/// ```
+public struct JSONRecordEncoder: RecordEncoder {
+    /// What to do with NaN and ±Infinity.
+    public enum NonFinitePolicy: String, Sendable, Hashable {
+        case error
+        case null
+    }
+
+    public var nonFinite: NonFinitePolicy
+
+    public init(nonFinite: NonFinitePolicy = .error) {
+        self.nonFinite = nonFinite
+    }
+
+    public func encode(_ fields: Fields, into buffer: inout [UInt8]) throws(RecordError) {
+        try writeObject(fields, path: nil, into: &buffer)
+    }
+
+    private func writeObject(_ fields: Fields, path: String?, into out: inout [UInt8]) throws(RecordError) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        for field in fields.storage {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSONEscaping.appendQuoted(field.name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            try writeValue(field.value, name: field.name, parent: path, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private func writeValue(_ value: Value, name: String, parent: String?, into out: inout [UInt8]) throws(RecordError) {
+        switch value {
+        case .null: JSONEscaping.appendLiteral("null", to: &out)
+        case .bool(let b): JSONEscaping.appendLiteral(b ? "true" : "false", to: &out)
+        case .int(let i): ByteWriter.appendInt(i, to: &out)
+        case .double(let d):
+            if d.isFinite {
+                ByteWriter.appendDouble(d, to: &out)
+            } else if nonFinite == .null {
+                JSONEscaping.appendLiteral("null", to: &out)
+            } else {
+                let path = parent.map { "\($0).\(name)" } ?? name
+                throw RecordError(.encode, field: path, "\(Value.double(d)) is not representable in JSON "
+                    + "(set the JSON format's nonFinite option to 'null' to write null instead)")
+            }
+        case .string(let s): JSONEscaping.appendQuoted(s, to: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                try writeValue(item, name: "\(name)[\(i)]", parent: parent, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let nested):
+            try writeObject(nested, path: parent.map { "\($0).\(name)" } ?? name, into: &out)
+        }
+    }
+}
+
+/// JSON string escaping: `"`, `\` and control characters; everything else (valid UTF-8) is copied.
+enum JSONEscaping {
+    @inline(__always)
+    static func appendLiteral(_ word: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+    }
+
+    static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var runStart = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+                runStart = i + 1
+                out.append(UInt8(ascii: "\\"))
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                case 0x08: out.append(UInt8(ascii: "b"))
+                case 0x0C: out.append(UInt8(ascii: "f"))
+                default:
+                    appendLiteral("u00", to: &out)
+                    let low = b & 15
+                    out.append(UInt8(ascii: "0") + (b >> 4))
+                    out.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
+                }
+            }
+            if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
