@@ -10,23 +10,55 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
+        // C libraries (Debian's -dev packages; scripts/setup.sh installs them).
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+
+        // Pure libraries: no Kafka, no I/O besides reading files.
         .target(name: "SluiceCore"),
+        .target(name: "SluiceExpressions", dependencies: ["SluiceCore"]),
+        .target(name: "SluiceFormats", dependencies: ["SluiceCore"]),
+        .target(name: "SluiceModels"),
+        .target(name: "SluiceTopology", dependencies: ["SluiceCore", .product(name: "Yams", package: "Yams")]),
+
+        // Keyed state: stores, segment files, manifests, checkpoints.
+        .target(name: "SluiceState", dependencies: ["CZstd", "CLZ4", .product(name: "Crypto", package: "swift-crypto")]),
+
+        // The only importer of librdkafka.
         .target(
             name: "SluiceKafka",
             dependencies: ["SluiceCore", "CRdKafka", .product(name: "Logging", package: "swift-log")]
         ),
+
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceKafka",
+                "SluiceCore", "SluiceKafka", "SluiceModels", "SluiceFormats", "SluiceExpressions",
+                "SluiceTopology", "SluiceState",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+
+        // Micro-benchmarks (plain executables: run with `swift run -c release NAME`).
+        .executableTarget(name: "SluiceFormatsBench", dependencies: ["SluiceFormats", "SluiceCore"], path: "Benchmarks/SluiceFormatsBench"),
+        .executableTarget(name: "SluiceStateBench", dependencies: ["SluiceState"], path: "Benchmarks/SluiceStateBench"),
+        .executableTarget(name: "SluiceModelsBench", dependencies: ["SluiceModels"], path: "Benchmarks/SluiceModelsBench"),
+        .executableTarget(
+            name: "SluiceExpressionsBench", dependencies: ["SluiceExpressions", "SluiceCore"],
+            path: "Benchmarks/SluiceExpressionsBench"),
+
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka"]),
+        .testTarget(name: "SluiceFormatsTests", dependencies: ["SluiceFormats", "SluiceCore"]),
+        .testTarget(name: "SluiceModelsTests", dependencies: ["SluiceModels"]),
+        .testTarget(name: "SluiceStateTests", dependencies: ["SluiceState"]),
+        .testTarget(name: "SluiceTopologyTests", dependencies: ["SluiceTopology", "SluiceCore"]),
+        .testTarget(name: "SluiceExpressionsTests", dependencies: ["SluiceExpressions", "SluiceCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
