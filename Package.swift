@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "SluiceExpressions", dependencies: ["SluiceCore"]),
         .target(name: "SluiceFormats", dependencies: ["SluiceCore"]),
         .target(name: "SluiceModels"),
+        .target(name: "SluiceStats"),
         .target(name: "SluiceTopology", dependencies: ["SluiceCore", .product(name: "Yams", package: "Yams")]),
 
         // Keyed state: stores, segment files, manifests, checkpoints.
@@ -48,6 +49,7 @@ let package = Package(
         // Micro-benchmarks (plain executables: run with `swift run -c release NAME`).
         .executableTarget(name: "SluiceFormatsBench", dependencies: ["SluiceFormats", "SluiceCore"], path: "Benchmarks/SluiceFormatsBench"),
         .executableTarget(name: "SluiceStateBench", dependencies: ["SluiceState"], path: "Benchmarks/SluiceStateBench"),
+        .executableTarget(name: "SluiceStatsBench", dependencies: ["SluiceStats"], path: "Benchmarks/SluiceStatsBench"),
         .executableTarget(name: "SluiceModelsBench", dependencies: ["SluiceModels"], path: "Benchmarks/SluiceModelsBench"),
         .executableTarget(
             name: "SluiceExpressionsBench", dependencies: ["SluiceExpressions", "SluiceCore"],
@@ -55,6 +57,7 @@ let package = Package(
 
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka"]),
         .testTarget(name: "SluiceFormatsTests", dependencies: ["SluiceFormats", "SluiceCore"]),
+        .testTarget(name: "SluiceStatsTests", dependencies: ["SluiceStats"]),
         .testTarget(name: "SluiceModelsTests", dependencies: ["SluiceModels"]),
         .testTarget(name: "SluiceStateTests", dependencies: ["SluiceState"]),
         .testTarget(name: "SluiceTopologyTests", dependencies: ["SluiceTopology", "SluiceCore"]),

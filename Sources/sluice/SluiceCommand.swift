@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct SluiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluice",
+        abstract: "A Kafka stream processor for machine-learning operations.",
+        subcommands: [
+            DevBrokerCommand.self,
+            DemoCommand.self,
+            BenchCommand.self,
+        ]
+    )
+}
