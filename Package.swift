@@ -36,11 +36,20 @@ let package = Package(
             dependencies: ["SluiceCore", "CRdKafka", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // Tasks, scheduling, backpressure, checkpoint coordination.
+        .target(
+            name: "SluiceEngine",
+            dependencies: [
+                "SluiceCore", "SluiceKafka", "SluiceState", "SluiceTopology", "SluiceExpressions", "SluiceFormats",
+                "SluiceModels", "SluiceStats", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceCore", "SluiceKafka", "SluiceModels", "SluiceFormats", "SluiceExpressions",
-                "SluiceTopology", "SluiceState",
+                "SluiceTopology", "SluiceState", "SluiceEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceKafka
+import SluiceState
+import SluiceTopology
+
+/// The checkpoint protocol (DESIGN.md §2): drain; write each stateful operator's changes to its store (and
+/// changelog); write the manifest atomically; then commit the offsets it reflects.
+extension Engine {
+    func checkpoint(tasks keys: [TaskKey], reason: String) throws {
+        let start = ContinuousClock.now
+        // 1. Drain: every output of every processed batch acknowledged (or, exactly-once, part of the transaction).
+        try producer.flush(timeoutMs: 60_000)
+        producer.poll()
+        if let fatalError { throw fatalError }
+
+        // 2. State → stores → changelog records, and a marker naming the offsets the state reflects.
+        var bytes = 0
+        for key in keys {
+            guard let task = tasks[key], !task.statefulOperators.isEmpty, let taskStores = stores[key] else { continue }
+            let offsets = task.tracker.completedOffsets
+            for (id, op) in task.statefulOperators {
+                guard let adapter = taskStores[id] else { continue }
+                try op.saveState(into: adapter)
+                let marker = ChangelogMarker(offsets: offsets, millis: Self.nowMillis())
+                try producer.sendWaiting(
+                    topic: changelogTopic(id), partition: task.partition, key: ChangelogMarker.key, value: marker.encoded())
+            }
+        }
+        if exactlyOnce {
+            try commitTransaction(tasks: keys)
+        } else {
+            try producer.flush(timeoutMs: 60_000)
+            if let fatalError { throw fatalError }
+        }
+
+        // 3. Manifests (atomic), then 4. offsets.
+        for key in keys {
+            guard let task = tasks[key], let state = partitionStates[key] else { continue }
+            var offsets: SourceOffsets = [:]
+            for (topic, offset) in task.tracker.completedOffsets { offsets[topic] = [task.partition: offset] }
+            let result = try state.checkpoint(offsets: offsets)
+            bytes += result.bytesWritten
+            for job in state.compactionJobs() {
+                // Compaction merges immutable files; running it here keeps restore cost bounded.
+                _ = try state.applyCompaction(job.run())
+            }
+        }
+        if !exactlyOnce { try commitCompleted(tasks: keys, async: false) }
+        lastCheckpointAt = .now
+        lastCommitAt = .now
+        let elapsed = ContinuousClock.now - start
+        status.update {
+            $0.checkpoints += 1
+            $0.lastCheckpointMillis = Self.nowMillis()
+            $0.lastCheckpointDurationMs = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+            $0.lastCheckpointBytes = bytes
+        }
+        logger.debug("checkpoint", metadata: ["reason": "\(reason)", "tasks": "\(keys.count)", "bytes": "\(bytes)"])
+    }
+
+    func beginTransaction() throws {
+        try producer.beginTransaction()
+        transactionOpen = true
+    }
+
+    /// Exactly-once: the batch outputs, changelog records and consumed offsets commit atomically.
+    func commitTransaction(tasks keys: [TaskKey]) throws {
+        var offsets: [TopicPartition] = []
+        for task in tasks.values {
+            for (topic, offset) in task.tracker.completedOffsets {
+                offsets.append(TopicPartition(topic: topic, partition: task.partition, offset: offset))
+            }
+        }
+        do {
+            if !offsets.isEmpty { try producer.sendOffsetsToTransaction(offsets, consumer: consumer) }
+            try producer.commitTransaction()
+        } catch {
+            guard error.requiresAbort else { throw error }
+            try producer.abortTransaction()
+            throw EngineError("transaction aborted (\(error)); restarting from the last checkpoint reprocesses its records")
+        }
+        transactionOpen = false
+        if !stopRequested { try beginTransaction() }
+    }
+
+    // MARK: Rebalance
+
+    /// Called inside librdkafka's rebalance callback, on the processing thread.
+    func rebalanced(_ event: RebalanceEvent) -> [TopicPartition] {
+        do {
+            switch event {
+            case .assigned(let tps): return try assign(tps)
+            case .revoked(let tps):
+                let keys = taskKeys(for: tps)
+                try checkpoint(tasks: keys, reason: "revoked")
+                removeTasks(keys)
+            case .lost(let tps):
+                // Someone else may own these already: drop without committing anything.
+                removeTasks(taskKeys(for: tps))
+            }
+        } catch {
+            fatalError = (error as? EngineError) ?? EngineError("rebalance failed: \(error)")
+        }
+        return []
+    }
+
+    func taskKeys(for tps: [TopicPartition]) -> [TaskKey] {
+        Array(Set(tps.compactMap { tp in plan.topicOwner[tp.topic].map { TaskKey(subtopology: $0, partition: tp.partition) } }))
+    }
+
+    func removeTasks(_ keys: [TaskKey]) {
+        for key in keys {
+            guard let task = tasks.removeValue(forKey: key) else { continue }
+            retired.recordsIn += task.counters.recordsIn
+            taskSlots = taskSlots.filter { $0.value !== task }
+            partitionStates[key] = nil
+            stores[key] = nil
+        }
+        status.update { $0.partitions.removeAll { s in keys.contains { $0.description == s.task } } }
+    }
+
+    /// Creates tasks for new partitions and restores their state; returns start offsets that win over the
+    /// group's committed offsets (from the restored checkpoint).
+    func assign(_ tps: [TopicPartition]) throws -> [TopicPartition] {
+        var starts: [TopicPartition] = []
+        status.update { $0.restoring = true }
+        defer { status.update { $0.restoring = false } }
+        for key in taskKeys(for: tps) where tasks[key] == nil {
+            let sub = plan.subtopologies[key.subtopology]
+            let task = try PartitionTask(
+                subtopology: sub, partition: key.partition, plan: plan, factory: factory,
+                maxOutOfOrderMs: topology.processing.eventTime.maxOutOfOrderMs,
+                idleTimeoutMs: topology.processing.eventTime.idleTimeoutMs)
+            let slot = nextSlot
+            nextSlot += 1
+            tasks[key] = task
+            taskSlots[slot] = task
+            if sub.isStateful, !task.statefulOperators.isEmpty {
+                if let offsets = try restore(task, key: key) {
+                    for (topic, offset) in offsets where sub.topics[topic] != nil {
+                        starts.append(TopicPartition(topic: topic, partition: key.partition, offset: offset))
+                    }
+                }
+            }
+        }
+        return starts
+    }
+}
+
+/// The changelog record that closes a checkpoint: the source offsets the preceding state records reflect.
+struct ChangelogMarker: Codable {
+    static let key: [UInt8] = Array("\u{0}sluice-checkpoint".utf8)
+    var offsets: [String: Int64]
+    var millis: Int64
+
+    func encoded() -> [UInt8] { (try? Array(JSONEncoder().encode(self))) ?? [] }
+    static func decode(_ bytes: [UInt8]) -> ChangelogMarker? { try? JSONDecoder().decode(ChangelogMarker.self, from: Data(bytes)) }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceKafka
+import SluiceTopology
+
+extension Engine {
+    /// Runs until `requestStop()` (or a stop condition in the options), then drains, checkpoints, commits and
+    /// leaves the group cleanly. Throws if processing had to stop on an error (nothing is committed past it).
+    public func run() throws {
+        try ensureTopics()
+        try makeClients()
+        status.update {
+            $0.topology = topology.metadata.name
+            $0.version = topology.metadata.version
+            $0.state = "running"
+        }
+        try consumer.subscribe(plan.consumedTopics)
+        if exactlyOnce { try beginTransaction() }
+        logger.info("running", metadata: ["topology": "\(topology.metadata.name)", "topics": "\(plan.consumedTopics)",
+                                          "bootstrap": "\(kafkaConfig.bootstrapServers)"])
+
+        let outputs = KafkaTaskOutputs(engine: self)
+        var progress = ProgressReporter(enabled: options.showProgress)
+        let batchMax = max(topology.processing.batch.maxRecords, 1)
+        let waitMs = Int32(clamping: max(topology.processing.batch.maxWaitMs, 1))
+        var pending: [TaskKey: PendingBatch] = [:]
+        var lastRecordAt = ContinuousClock.now
+        var sawRecords = false
+
+        while !stopRequested, fatalError == nil {
+            let now = Self.nowMillis()
+            let count = consumer.consume(maxMessages: batchMax, timeoutMs: waitMs) { message in
+                self.dispatch(message, now: now, into: &pending)
+            }
+            if count > 0 {
+                lastRecordAt = .now
+                sawRecords = true
+            }
+            for (key, batch) in pending where !batch.isEmpty {
+                guard let task = tasks[key] else { continue }
+                runBatch(task, batch, now: now, outputs: outputs)
+            }
+            pending.removeAll(keepingCapacity: true)
+            for task in tasks.values where task.advanceIdleWatermark(now: now) {
+                runBatch(task, PendingBatch(), now: now, outputs: outputs)
+            }
+            producer.poll(timeoutMs: 0)
+            try applyBackpressure()
+            try periodicCommitOrCheckpoint()
+            progress.report(self)
+            if let limit = options.stopAfterRecords, totalRecordsIn >= limit { break }
+            if let idle = options.stopWhenIdleMs, sawRecords, ContinuousClock.now - lastRecordAt > .milliseconds(idle) { break }
+        }
+        progress.finish(self)
+        try shutdown()
+        if let fatalError { throw fatalError }
+    }
+
+    static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    var totalRecordsIn: Int { tasks.values.reduce(retired.recordsIn) { $0 + $1.counters.recordsIn } }
+
+    /// Decodes one consumed record into its task's pending batch (dead-lettering what can't be decoded).
+    func dispatch(_ message: KafkaMessage, now: Int64, into pending: inout [TaskKey: PendingBatch]) {
+        let topic = message.topic
+        guard let sub = plan.topicOwner[topic] else { return }
+        let key = TaskKey(subtopology: sub, partition: message.partition)
+        guard let task = tasks[key], let (node, decoder) = task.decoder(forTopic: topic) else { return }
+        let origin = RecordOrigin(topic: topic, partition: message.partition, offset: message.offset)
+        var batch = pending[key] ?? PendingBatch()
+        batch.endOffsets[topic] = message.offset + 1
+        let headers = message.headers
+        switch decoder.decode(key: message.key, value: message.value, headers: headers,
+                              timestamp: message.timestamp ?? now, origin: origin) {
+        case .success(var record):
+            if let error = factory.assignEventTime(&record, plan.nodes[node].id) {
+                batch.rejected.append((record, error, plan.nodes[node].id))
+            } else {
+                task.observe(eventTime: record.eventTime, processingTime: now)
+                batch.inputs[node, default: []].append(record)
+            }
+        case .failure(let error):
+            let raw = message.valueBytes
+            let record = Record(key: message.keyBytes, headers: headers, timestamp: message.timestamp ?? now, origin: origin, raw: raw)
+            batch.rejected.append((record, error, plan.nodes[node].id))
+        }
+        pending[key] = batch
+    }
+
+    func runBatch(_ task: PartitionTask, _ batch: PendingBatch, now: Int64, outputs: KafkaTaskOutputs) {
+        let seq = task.tracker.begin(endOffsets: batch.endOffsets)
+        currentToken = (slotOf(task), seq)
+        for (record, error, source) in batch.rejected {
+            task.deadLetter(record, error, operatorID: source, outputs: outputs)
+        }
+        task.process(batch.inputs, now: now, outputs: outputs)
+        currentToken = nil
+        task.tracker.seal(seq)
+    }
+
+    func slotOf(_ task: PartitionTask) -> Int {
+        taskSlots.first { $0.value === task }?.key ?? 0
+    }
+
+    /// Pauses a task's partitions while too many of its batches await acknowledgement; resumes when drained.
+    func applyBackpressure() throws {
+        let limit = max(topology.processing.maxInFlight, 1)
+        for task in tasks.values {
+            let tps = task.topicPartitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
+            if !task.isPaused && task.tracker.inFlight > limit {
+                try consumer.pause(tps)
+                task.isPaused = true
+            } else if task.isPaused && task.tracker.inFlight <= limit / 2 {
+                try consumer.resume(tps)
+                task.isPaused = false
+            }
+        }
+    }
+
+    /// Stateless topologies commit acknowledged offsets every second; stateful ones checkpoint on the interval.
+    func periodicCommitOrCheckpoint() throws {
+        let interval = Duration.milliseconds(topology.processing.checkpoint.intervalMs)
+        if plan.isStateful || exactlyOnce {
+            if ContinuousClock.now - lastCheckpointAt >= interval { try checkpoint(tasks: Array(tasks.keys), reason: "interval") }
+        } else if ContinuousClock.now - lastCommitAt >= .seconds(1) {
+            try commitCompleted(tasks: Array(tasks.keys), async: true)
+            lastCommitAt = .now
+        }
+    }
+
+    /// Commits each task's fully acknowledged offsets.
+    func commitCompleted(tasks keys: [TaskKey], async: Bool) throws {
+        var offsets: [TopicPartition] = []
+        for key in keys {
+            guard let task = tasks[key] else { continue }
+            for (topic, offset) in task.tracker.completedOffsets {
+                offsets.append(TopicPartition(topic: topic, partition: task.partition, offset: offset))
+            }
+        }
+        guard !offsets.isEmpty else { return }
+        do {
+            try consumer.commit(offsets, async: async)
+        } catch {
+            // Kafka's "not now" during a rebalance (retriable, ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID): the revoke
+            // callback commits (or the next owner restores from the checkpoint).
+            guard error.isRetriable || error.rdCode == 22 || error.rdCode == 25 else { throw error }
+            logger.info("commit deferred by a rebalance", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Drain, final checkpoint/commit, clean group leave.
+    func shutdown() throws {
+        status.update { $0.state = "stopping" }
+        if fatalError == nil {
+            try checkpoint(tasks: Array(tasks.keys), reason: "shutdown")
+        }
+        consumer.close()
+        try? producer.flush(timeoutMs: 30_000)
+        status.update { $0.state = "stopped" }
+    }
+}
+
+/// One task's share of a consume batch.
+struct PendingBatch {
+    var inputs: [Int: [Record]] = [:]
+    var rejected: [(Record, RecordError, String)] = []
+    var endOffsets: [String: Int64] = [:]
+    var isEmpty: Bool { inputs.isEmpty && rejected.isEmpty && endOffsets.isEmpty }
+}

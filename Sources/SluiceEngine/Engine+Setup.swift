@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import SluiceCore
+import SluiceKafka
+import SluiceTopology
+
+extension Engine {
+    /// Every topic the topology reads or writes, with a partition count.
+    func requiredTopics() -> [NewTopic] {
+        let defaultPartitions = Int32(topology.sources.compactMap(\.partitions).max() ?? 8)
+        var topics: [String: NewTopic] = [:]
+        func want(_ name: String, _ partitions: Int32 = defaultPartitions, compact: Bool = false) {
+            guard topics[name] == nil else { return }
+            topics[name] = NewTopic(name: name, partitions: partitions, configs: compact ? ["cleanup.policy": "compact"] : [:])
+        }
+        for s in topology.sources { want(s.topic, Int32(s.partitions ?? Int(defaultPartitions))) }
+        for s in topology.sinks { want(s.topic, Int32(s.partitions ?? Int(defaultPartitions))) }
+        for op in topology.operators {
+            for t in op.sideOutputTopics { want(t) }
+            if case .infer(let i) = op, let control = i.controlTopic { want(control, 1) }
+            if [.dedupe, .features, .join, .drift].contains(op.kind) { want(changelogTopic(op.id), compact: true) }
+        }
+        for t in plan.repartitionTopics { want(t) }
+        want(deadLetterTopic)
+        return topics.values.sorted { $0.name < $1.name }
+    }
+
+    /// The dead-letter topic of operators that don't name their own.
+    var deadLetterTopic: String { "\(applicationID).dead-letters" }
+
+    /// Creates missing topics: through the embedded broker's API, or the admin API on a real cluster.
+    func ensureTopics() throws {
+        let topics = requiredTopics()
+        if let broker {
+            for t in topics { try broker.createTopic(t.name, partitions: t.partitions) }
+            return
+        }
+        let admin = try KafkaAdmin(configuration: kafkaConfig, logger: logger)
+        do {
+            try admin.createTopics(topics, ignoreExisting: true, timeoutMs: 15_000)
+        } catch {
+            // A dev-broker (mock cluster) has no CreateTopics API; topics are auto-created there on first use.
+            logger.warning("could not create topics through the admin API; relying on existing or auto-created topics",
+                           metadata: ["error": "\(error)"])
+        }
+        _ = try admin.describeTopics(timeoutMs: 10_000)  // fails fast and clearly if no broker answers
+    }
+
+    func makeClients() throws {
+        var producerConfig = kafkaConfig
+        if exactlyOnce {
+            producerConfig["transactional.id"] = "\(applicationID)-\(options.instanceID)"
+        }
+        producer = try KafkaProducer(configuration: producerConfig, logger: logger) { [unowned self] report in
+            self.delivered(report)
+        }
+        var consumerConfig = kafkaConfig
+        consumerConfig["partition.assignment.strategy"] = "range"  // co-partitioned topics land on one member
+        if exactlyOnce { consumerConfig["isolation.level"] = "read_committed" }
+        consumer = try KafkaConsumer(
+            configuration: consumerConfig, groupID: applicationID, logger: logger,
+            maxBatch: max(topology.processing.batch.maxRecords, 1)
+        ) { [unowned self] event in
+            self.rebalanced(event)
+        }
+        if exactlyOnce { try producer.initTransactions() }
+    }
+
+    /// Delivery reports arrive on the processing thread (inside `producer.poll`/`flush`).
+    func delivered(_ report: DeliveryReport) {
+        if let error = report.error {
+            fatalError = EngineError("a record could not be delivered to '\(report.topic ?? "?")': \(error); stopping without committing its offsets (it will be reprocessed)")
+            return
+        }
+        let slot = DeliveryToken.slot(report.token)
+        guard slot != 0, let task = taskSlots[slot] else { return }
+        task.tracker.acknowledge(DeliveryToken.seq(report.token))
+    }
+}
+
+/// Sends task outputs to Kafka, counting each against the task's current batch.
+final class KafkaTaskOutputs: TaskOutputSink {
+    unowned let engine: Engine
+    init(engine: Engine) { self.engine = engine }
+
+    func send(topic: String, partition: Int32?, key: [UInt8]?, value: [UInt8], headers: [Header], timestamp: Int64?) {
+        guard let (slot, seq) = engine.currentToken, let task = engine.taskSlots[slot] else { return }
+        task.tracker.addOutstanding(seq)
+        do {
+            try engine.producer.sendWaiting(
+                topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp,
+                token: DeliveryToken.make(slot: slot, seq: seq))
+        } catch {
+            task.tracker.acknowledge(seq)
+            engine.fatalError = EngineError("could not enqueue a record for '\(topic)': \(error)")
+        }
+    }
+}

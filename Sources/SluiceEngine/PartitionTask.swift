@@ -1,0 +1,183 @@
+import Foundation
+import SluiceCore
+import SluiceTopology
+
+/// One subtopology at one partition number: the unit of work, state and checkpointing.
+///
+/// Runs on the engine's processing thread only. `process` takes the decoded records of one consume batch,
+/// pushes them through the operators in topological order (fan-out to every consumer of a node), and
+/// hands outputs, dead letters, late records and published messages to `outputs`.
+final class PartitionTask {
+    let subtopology: DataflowPlan.Subtopology
+    let partition: Int32
+    let plan: DataflowPlan
+    private(set) var operators: [Int: any StreamOperator] = [:]
+    private var decoders: [Int: any SourceDecoding] = [:]
+    private var encoders: [Int: any SinkEncoding] = [:]
+    private let factory: TaskFactory
+    var tracker = InFlightTracker()
+    var counters = TaskCounters()
+    /// Event-time watermark of this task (max event time seen − max out-of-order).
+    private(set) var watermark: Int64 = .min
+    private var maxEventTime: Int64 = .min
+    let maxOutOfOrderMs: Int64
+    let idleTimeoutMs: Int64?
+    private(set) var lastRecordAt: Int64 = 0
+    var isPaused = false
+
+    // Per-node scratch, reused between batches.
+    private var mainOut: [Int: [Record]] = [:]
+    private var namedOut: [Int: [String: [Record]]] = [:]
+    private var scratch = OperatorOutput()
+    private var valueBuffer: [UInt8] = []
+
+    init(subtopology: DataflowPlan.Subtopology, partition: Int32, plan: DataflowPlan, factory: TaskFactory,
+         maxOutOfOrderMs: Int64, idleTimeoutMs: Int64?) throws {
+        self.subtopology = subtopology
+        self.partition = partition
+        self.plan = plan
+        self.factory = factory
+        self.maxOutOfOrderMs = maxOutOfOrderMs
+        self.idleTimeoutMs = idleTimeoutMs
+        for i in subtopology.nodes {
+            let node = plan.nodes[i]
+            switch node.kind {
+            case .source, .repartitionSource: decoders[i] = try factory.makeDecoder(node.id)
+            case .operator(let op): operators[i] = try factory.makeOperator(op, partition)
+            case .sink, .repartitionSink: encoders[i] = try factory.makeEncoder(node.id)
+            }
+        }
+    }
+
+    /// The topic-partitions this task consumes.
+    var topicPartitions: [(topic: String, partition: Int32)] { subtopology.topics.keys.sorted().map { ($0, partition) } }
+
+    /// Stateful operators by node id.
+    var statefulOperators: [(id: String, op: any StatefulOperator)] {
+        subtopology.nodes.compactMap { i in (operators[i] as? any StatefulOperator).map { (plan.nodes[i].id, $0) } }
+    }
+
+    func decoder(forTopic topic: String) -> (node: Int, decoder: any SourceDecoding)? {
+        guard let node = subtopology.topics[topic], let d = decoders[node] else { return nil }
+        return (node, d)
+    }
+
+    /// Notes a source record's event time for the watermark.
+    @inline(__always) func observe(eventTime: Int64?, processingTime: Int64) {
+        lastRecordAt = processingTime
+        if let t = eventTime, t > maxEventTime {
+            maxEventTime = t
+            watermark = max(watermark, t &- maxOutOfOrderMs)
+        }
+    }
+
+    /// Idle rule: with no record for `idle_timeout`, the watermark follows processing time − max_out_of_order,
+    /// so windows of a quiet partition still close.
+    func advanceIdleWatermark(now: Int64) -> Bool {
+        guard let idle = idleTimeoutMs, lastRecordAt > 0, now - lastRecordAt >= idle else { return false }
+        let candidate = now - maxOutOfOrderMs
+        guard candidate > watermark else { return false }
+        watermark = candidate
+        return true
+    }
+
+    /// Runs one batch through the subtopology. `inputs` maps source node index → its decoded records.
+    func process(_ inputs: [Int: [Record]], now: Int64, outputs: any TaskOutputSink) {
+        let context = OperatorContext(partition: partition, processingTime: now, watermark: watermark)
+        for i in subtopology.nodes {
+            let node = plan.nodes[i]
+            switch node.kind {
+            case .source, .repartitionSource:
+                mainOut[i] = inputs[i] ?? []
+                counters.recordsIn += inputs[i]?.count ?? 0
+            case .operator:
+                let op = operators[i]!
+                scratch.removeAll()
+                for input in node.inputs {
+                    let records = recordsOf(input)
+                    if !records.isEmpty { op.process(records, from: input.side, context: context, into: &scratch) }
+                }
+                op.advance(context: context, into: &scratch)
+                collect(node: i, operatorID: node.id, outputs: outputs)
+            case .sink:
+                let encoder = encoders[i]!
+                for input in node.inputs {
+                    for record in recordsOf(input) { send(record, with: encoder, node: node.id, outputs: outputs) }
+                }
+            case .repartitionSink:
+                let encoder = encoders[i]!
+                for input in node.inputs {
+                    for record in recordsOf(input) { send(record, with: encoder, node: node.id, outputs: outputs) }
+                }
+            }
+        }
+        for i in subtopology.nodes {
+            mainOut[i]?.removeAll(keepingCapacity: true)
+            if namedOut[i] != nil { for k in namedOut[i]!.keys { namedOut[i]![k]!.removeAll(keepingCapacity: true) } }
+        }
+    }
+
+    private func recordsOf(_ input: DataflowPlan.Input) -> [Record] {
+        if let branch = input.branch { return namedOut[input.node]?[branch] ?? [] }
+        return mainOut[input.node] ?? []
+    }
+
+    private func collect(node i: Int, operatorID: String, outputs: any TaskOutputSink) {
+        mainOut[i, default: []].append(contentsOf: scratch.records)
+        for (name, records) in scratch.named where !records.isEmpty {
+            namedOut[i, default: [:]][name, default: []].append(contentsOf: records)
+        }
+        counters.recordsOut[operatorID, default: 0] += scratch.records.count
+        for (record, error) in scratch.deadLetters {
+            deadLetter(record, error, operatorID: operatorID, outputs: outputs)
+        }
+        for (record, reason) in scratch.late {
+            counters.late[operatorID, default: 0] += 1
+            var r = record
+            r.headers.append(Header("sluice-late-reason", reason))
+            let dl = factory.makeDeadLetter(r, RecordError(.late, reason), operatorID)
+            outputs.send(topic: lateTopic(operatorID) ?? dl.topic, partition: nil, key: dl.key, value: dl.value, headers: dl.headers, timestamp: nil)
+        }
+        for message in scratch.published {
+            outputs.send(topic: message.topic, partition: nil, key: message.key, value: message.value, headers: [], timestamp: nil)
+        }
+    }
+
+    func deadLetter(_ record: Record, _ error: RecordError, operatorID: String, outputs: any TaskOutputSink) {
+        counters.deadLetters[DeadLetterKey(operatorID: operatorID, code: error.code.rawValue), default: 0] += 1
+        let dl = factory.makeDeadLetter(record, error, operatorID)
+        outputs.send(topic: dl.topic, partition: nil, key: dl.key, value: dl.value, headers: dl.headers, timestamp: nil)
+    }
+
+    private func lateTopic(_ operatorID: String) -> String? {
+        guard case .operator(.features(let f))? = subtopology.nodes.lazy.map({ self.plan.nodes[$0] }).first(where: { $0.id == operatorID })?.kind
+        else { return nil }
+        return f.lateTopic
+    }
+
+    private func send(_ record: Record, with encoder: any SinkEncoding, node: String, outputs: any TaskOutputSink) {
+        valueBuffer.removeAll(keepingCapacity: true)
+        var key: [UInt8]? = nil
+        do {
+            let headers = try encoder.encode(record, value: &valueBuffer, key: &key)
+            outputs.send(topic: encoder.topic, partition: nil, key: key, value: valueBuffer, headers: headers, timestamp: record.eventTime ?? record.timestamp)
+            counters.sunk[node, default: 0] += 1
+        } catch {
+            deadLetter(record, error, operatorID: node, outputs: outputs)
+        }
+    }
+}
+
+struct DeadLetterKey: Hashable, Sendable {
+    var operatorID: String
+    var code: String
+}
+
+/// Counts since the task started; the engine sums them for progress and metrics.
+struct TaskCounters: Sendable {
+    var recordsIn = 0
+    var recordsOut: [String: Int] = [:]
+    var sunk: [String: Int] = [:]
+    var deadLetters: [DeadLetterKey: Int] = [:]
+    var late: [String: Int] = [:]
+}

@@ -1,0 +1,38 @@
+import SluiceCore
+
+/// Turns a consumed Kafka record into a `Record` (or the reason it can't).
+protocol SourceDecoding: AnyObject {
+    func decode(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [Header], timestamp: Int64, origin: RecordOrigin)
+        -> Result<Record, RecordError>
+}
+
+/// Encodes a record for a sink topic: value bytes, key bytes and headers (lineage included).
+protocol SinkEncoding: AnyObject {
+    var topic: String { get }
+    func encode(_ record: Record, value: inout [UInt8], key: inout [UInt8]?) throws(RecordError) -> [Header]
+}
+
+/// Where a task's outputs go: Kafka in `sluice run`, memory in `sluice backfill` and tests.
+protocol TaskOutputSink: AnyObject {
+    /// Sends one message derived from the task's current batch.
+    func send(topic: String, partition: Int32?, key: [UInt8]?, value: [UInt8], headers: [Header], timestamp: Int64?)
+}
+
+/// A dead letter ready to send.
+struct DeadLetterMessage {
+    var topic: String
+    var key: [UInt8]?
+    var value: [UInt8]
+    var headers: [Header]
+}
+
+/// Everything a task needs to build its operators and codecs; the engine and backfill supply it.
+struct TaskFactory {
+    var makeOperator: (_ op: SluiceTopologyOperator, _ partition: Int32) throws -> any StreamOperator
+    var makeDecoder: (_ nodeID: String) throws -> any SourceDecoding
+    var makeEncoder: (_ nodeID: String) throws -> any SinkEncoding
+    /// Builds the dead-letter message for a record rejected by `operatorID`.
+    var makeDeadLetter: (_ record: Record, _ error: RecordError, _ operatorID: String) -> DeadLetterMessage
+    /// Assigns event time (and rejects records whose time can't be read).
+    var assignEventTime: (_ record: inout Record, _ sourceID: String) -> RecordError?
+}
