@@ -27,6 +27,16 @@ let package = Package(
         .target(name: "SluiceStats"),
         .target(name: "SluiceTopology", dependencies: ["SluiceCore", .product(name: "Yams", package: "Yams")]),
 
+        // Operators with their own concerns.
+        .target(
+            name: "SluiceInference",
+            dependencies: [
+                "SluiceCore", "SluiceModels", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "SluiceJoins", dependencies: ["SluiceCore"]),
+
         // Keyed state: stores, segment files, manifests, checkpoints.
         .target(name: "SluiceState", dependencies: ["CZstd", "CLZ4", .product(name: "Crypto", package: "swift-crypto")]),
 
@@ -41,7 +51,8 @@ let package = Package(
             name: "SluiceEngine",
             dependencies: [
                 "SluiceCore", "SluiceKafka", "SluiceState", "SluiceTopology", "SluiceExpressions", "SluiceFormats",
-                "SluiceModels", "SluiceStats", .product(name: "Logging", package: "swift-log"),
+                "SluiceModels", "SluiceStats", "SluiceInference", "SluiceJoins",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -66,6 +77,8 @@ let package = Package(
 
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka"]),
         .testTarget(name: "SluiceFormatsTests", dependencies: ["SluiceFormats", "SluiceCore"]),
+        .testTarget(name: "SluiceInferenceTests", dependencies: ["SluiceInference", "SluiceCore", "SluiceModels"]),
+        .testTarget(name: "SluiceJoinsTests", dependencies: ["SluiceJoins", "SluiceCore"]),
         .testTarget(name: "SluiceStatsTests", dependencies: ["SluiceStats"]),
         .testTarget(name: "SluiceModelsTests", dependencies: ["SluiceModels"]),
         .testTarget(name: "SluiceStateTests", dependencies: ["SluiceState"]),
