@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "SluiceTopology", dependencies: ["SluiceCore", .product(name: "Yams", package: "Yams")]),
 
         // Operators with their own concerns.
+        .target(name: "SluiceOperators", dependencies: ["SluiceCore", "SluiceExpressions", "SluiceFormats", "SluiceTopology"]),
         .target(
             name: "SluiceInference",
             dependencies: [
@@ -51,7 +52,7 @@ let package = Package(
             name: "SluiceEngine",
             dependencies: [
                 "SluiceCore", "SluiceKafka", "SluiceState", "SluiceTopology", "SluiceExpressions", "SluiceFormats",
-                "SluiceModels", "SluiceStats", "SluiceInference", "SluiceJoins",
+                "SluiceModels", "SluiceStats", "SluiceInference", "SluiceJoins", "SluiceOperators",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -69,6 +70,10 @@ let package = Package(
         // Micro-benchmarks (plain executables: run with `swift run -c release NAME`).
         .executableTarget(name: "SluiceFormatsBench", dependencies: ["SluiceFormats", "SluiceCore"], path: "Benchmarks/SluiceFormatsBench"),
         .executableTarget(name: "SluiceStateBench", dependencies: ["SluiceState"], path: "Benchmarks/SluiceStateBench"),
+        .executableTarget(
+            name: "SluiceOperatorsBench",
+            dependencies: ["SluiceOperators", "SluiceCore", "SluiceExpressions", "SluiceFormats", "SluiceTopology"],
+            path: "Benchmarks/SluiceOperatorsBench"),
         .executableTarget(name: "SluiceStatsBench", dependencies: ["SluiceStats"], path: "Benchmarks/SluiceStatsBench"),
         .executableTarget(name: "SluiceModelsBench", dependencies: ["SluiceModels"], path: "Benchmarks/SluiceModelsBench"),
         .executableTarget(
@@ -79,6 +84,9 @@ let package = Package(
         .testTarget(name: "SluiceFormatsTests", dependencies: ["SluiceFormats", "SluiceCore"]),
         .testTarget(name: "SluiceInferenceTests", dependencies: ["SluiceInference", "SluiceCore", "SluiceModels"]),
         .testTarget(name: "SluiceJoinsTests", dependencies: ["SluiceJoins", "SluiceCore"]),
+        .testTarget(
+            name: "SluiceOperatorsTests",
+            dependencies: ["SluiceOperators", "SluiceCore", "SluiceExpressions", "SluiceFormats", "SluiceTopology"]),
         .testTarget(name: "SluiceStatsTests", dependencies: ["SluiceStats"]),
         .testTarget(name: "SluiceModelsTests", dependencies: ["SluiceModels"]),
         .testTarget(name: "SluiceStateTests", dependencies: ["SluiceState"]),

@@ -37,7 +37,7 @@ extension Engine {
         }
         let admin = try KafkaAdmin(configuration: kafkaConfig, logger: logger)
         do {
-            try admin.createTopics(topics, ignoreExisting: true, timeoutMs: 15_000)
+            try admin.createTopics(topics, ignoreExisting: true, timeoutMs: 5_000)
         } catch {
             // A dev-broker (mock cluster) has no CreateTopics API; topics are auto-created there on first use.
             logger.warning("could not create topics through the admin API; relying on existing or auto-created topics",

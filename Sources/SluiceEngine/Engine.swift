@@ -42,6 +42,7 @@ public final class Engine: @unchecked Sendable {
     var lastCommitAt = ContinuousClock.now
     var transactionOpen = false
     let status = EngineStatusBox()
+    var resources: OperatorResources?
 
     private let stopFlag = StopFlag()
 

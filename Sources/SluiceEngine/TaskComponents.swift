@@ -18,21 +18,13 @@ protocol TaskOutputSink: AnyObject {
     func send(topic: String, partition: Int32?, key: [UInt8]?, value: [UInt8], headers: [Header], timestamp: Int64?)
 }
 
-/// A dead letter ready to send.
-struct DeadLetterMessage {
-    var topic: String
-    var key: [UInt8]?
-    var value: [UInt8]
-    var headers: [Header]
-}
-
 /// Everything a task needs to build its operators and codecs; the engine and backfill supply it.
 struct TaskFactory {
     var makeOperator: (_ op: SluiceTopologyOperator, _ partition: Int32) throws -> any StreamOperator
     var makeDecoder: (_ nodeID: String) throws -> any SourceDecoding
     var makeEncoder: (_ nodeID: String) throws -> any SinkEncoding
     /// Builds the dead-letter message for a record rejected by `operatorID`.
-    var makeDeadLetter: (_ record: Record, _ error: RecordError, _ operatorID: String) -> DeadLetterMessage
+    var makeDeadLetter: (_ record: Record, _ error: RecordError, _ operatorID: String) -> RoutedDeadLetter
     /// Assigns event time (and rejects records whose time can't be read).
     var assignEventTime: (_ record: inout Record, _ sourceID: String) -> RecordError?
 }

@@ -6,6 +6,11 @@ struct SluiceCommand: AsyncParsableCommand {
         commandName: "sluice",
         abstract: "A Kafka stream processor for machine-learning operations.",
         subcommands: [
+            ValidateCommand.self,
+            GraphCommand.self,
+            RunCommand.self,
+            StateCommand.self,
+            ModelCommand.self,
             DevBrokerCommand.self,
             DemoCommand.self,
             BenchCommand.self,

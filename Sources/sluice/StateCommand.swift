@@ -33,7 +33,7 @@ struct StateCommand: ParsableCommand {
         @OptionGroup var keys: KeyOptions
         func run() throws {
             let issues = StateInspector.verify(dir: dir, keys: try keys.ring())
-            for issue in issues { print(issue.render) }
+            print(StateIssue.render(issues), terminator: "")
             let errors = issues.filter { $0.severity == .error }.count
             print(errors == 0 ? "\(dir): ok (\(issues.count) warnings)" : "\(dir): \(errors) corrupt item(s)")
             if errors > 0 { throw ExitCode(2) }

@@ -1,0 +1,89 @@
+public import SluiceCore
+public import SluiceExpressions
+public import SluiceTopology
+
+/// The `map` operator: assignments in order (each sees the results of the ones before it), then
+/// `drop`, then `keep`.
+///
+/// An assignment whose expression is a top-level `one_hot(x, [literal categories])` is expanded into
+/// one field per category, `<target>_<category>` (a null input writes null to each), instead of one
+/// array field. An expression that fails at run time (`DIVISION_BY_ZERO`, `WRONG_TYPE`, …) sends the
+/// **original** record to the dead-letter output with that code; its message names the target field
+/// and the expression.
+public final class MapStage: StreamOperator {
+    struct Step {
+        let target: String
+        let text: String
+        let expression: CompiledExpression
+        /// Expanded field names for a top-level one-hot, in category order.
+        let oneHot: [String]?
+    }
+
+    public let id: String
+    let steps: [Step]
+    let drop: [String]
+    let keep: Set<String>?
+    /// Upper bound of the fields the assignments add (one-hot targets count once per category).
+    let newFieldCount: Int
+    public private(set) var counters = StageCounters()
+
+    public convenience init(_ op: MapOperator) throws(OperatorSetupError) {
+        var assignments: [(String, CompiledExpression)] = []
+        for a in op.assignments {
+            assignments.append((a.field, try ExpressionCompilation.compile(a.expression, "field '\(a.field)' of map operator '\(op.common.id)'")))
+        }
+        self.init(id: op.common.id, assignments: assignments, drop: op.drop.map(\.value), keep: op.keep?.map(\.value))
+    }
+
+    /// `assignments` run in order; then `drop` removes fields; then, when given, only `keep` survive.
+    public init(id: String, assignments: [(field: String, expression: CompiledExpression)], drop: [String] = [], keep: [String]? = nil) {
+        self.id = id
+        steps = assignments.map {
+            Step(target: $0.field, text: $0.expression.expression.text, expression: $0.expression,
+                 oneHot: $0.expression.oneHotFieldNames(target: $0.field))
+        }
+        self.drop = drop
+        self.keep = keep.map(Set.init)
+        newFieldCount = steps.reduce(0) { $0 + ($1.oneHot?.count ?? 1) }
+    }
+
+    public func process(_ batch: [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput) {
+        let evaluation = EvaluationContext(now: context.processingTime)
+        counters.records += batch.count
+        for record in batch {
+            var copy = record
+            do {
+                try apply(to: &copy, evaluation)
+                counters.emitted += 1
+                output.emit(copy)
+            } catch {
+                counters.deadLettered += 1
+                output.deadLetter(record, error)
+            }
+        }
+    }
+
+    /// Applies the map to one record in place.
+    public func apply(to record: inout Record, _ context: EvaluationContext) throws(RecordError) {
+        // One allocation for the copy-on-write and the new fields, instead of a copy and then regrowth.
+        record.fields.reserveCapacity(record.fields.count + newFieldCount)
+        for step in steps {
+            let value: Value
+            do { value = try step.expression.evaluate(record, context) } catch {
+                throw RecordError(error.code, field: error.field ?? step.target,
+                                  "\(step.target) = \(step.text): \(error.message)")
+            }
+            if let names = step.oneHot {
+                if case .array(let items) = value, items.count == names.count {
+                    for (name, item) in zip(names, items) { record.fields[name] = item }
+                } else {
+                    for name in names { record.fields[name] = .null }
+                }
+            } else {
+                record.fields[step.target] = value
+            }
+        }
+        for name in drop { record.fields[name] = nil }
+        if let keep { record.fields.storage.removeAll { !keep.contains($0.name) } }
+    }
+}
