@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries (Debian's -dev packages; scripts/setup.sh installs them).
@@ -37,6 +40,8 @@ let package = Package(
             ]
         ),
         .target(name: "SluiceJoins", dependencies: ["SluiceCore"]),
+        .target(name: "SluiceDrift", dependencies: ["SluiceCore", "SluiceStats"]),
+        .target(name: "SluiceFeatures", dependencies: ["SluiceCore", "SluiceStats"]),
 
         // Keyed state: stores, segment files, manifests, checkpoints.
         .target(name: "SluiceState", dependencies: ["CZstd", "CLZ4", .product(name: "Crypto", package: "swift-crypto")]),
@@ -52,8 +57,24 @@ let package = Package(
             name: "SluiceEngine",
             dependencies: [
                 "SluiceCore", "SluiceKafka", "SluiceState", "SluiceTopology", "SluiceExpressions", "SluiceFormats",
-                "SluiceModels", "SluiceStats", "SluiceInference", "SluiceJoins", "SluiceOperators",
+                "SluiceModels", "SluiceStats", "SluiceInference", "SluiceJoins", "SluiceOperators", "SluiceDrift", "SluiceFeatures",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Metrics, health and the admin API.
+        .target(
+            name: "SluiceServer",
+            dependencies: [
+                "SluiceCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
 
@@ -61,7 +82,8 @@ let package = Package(
             name: "sluice",
             dependencies: [
                 "SluiceCore", "SluiceKafka", "SluiceModels", "SluiceFormats", "SluiceExpressions",
-                "SluiceTopology", "SluiceState", "SluiceEngine",
+                "SluiceTopology", "SluiceState", "SluiceEngine", "SluiceServer", "SluiceInference", "SluiceDrift", "SluiceStats",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -74,6 +96,8 @@ let package = Package(
             name: "SluiceOperatorsBench",
             dependencies: ["SluiceOperators", "SluiceCore", "SluiceExpressions", "SluiceFormats", "SluiceTopology"],
             path: "Benchmarks/SluiceOperatorsBench"),
+        .executableTarget(name: "SluiceDriftBench", dependencies: ["SluiceDrift", "SluiceCore", "SluiceStats"], path: "Benchmarks/SluiceDriftBench"),
+        .executableTarget(name: "SluiceFeaturesBench", dependencies: ["SluiceFeatures", "SluiceCore"], path: "Benchmarks/SluiceFeaturesBench"),
         .executableTarget(name: "SluiceStatsBench", dependencies: ["SluiceStats"], path: "Benchmarks/SluiceStatsBench"),
         .executableTarget(name: "SluiceModelsBench", dependencies: ["SluiceModels"], path: "Benchmarks/SluiceModelsBench"),
         .executableTarget(
@@ -87,6 +111,17 @@ let package = Package(
         .testTarget(
             name: "SluiceOperatorsTests",
             dependencies: ["SluiceOperators", "SluiceCore", "SluiceExpressions", "SluiceFormats", "SluiceTopology"]),
+        .testTarget(
+            name: "SluiceServerTests",
+            dependencies: [
+                "SluiceServer", "SluiceCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(name: "SluiceDriftTests", dependencies: ["SluiceDrift", "SluiceCore", "SluiceStats"]),
+        .testTarget(name: "SluiceFeaturesTests", dependencies: ["SluiceFeatures", "SluiceCore"]),
         .testTarget(name: "SluiceStatsTests", dependencies: ["SluiceStats"]),
         .testTarget(name: "SluiceModelsTests", dependencies: ["SluiceModels"]),
         .testTarget(name: "SluiceStateTests", dependencies: ["SluiceState"]),

@@ -46,6 +46,7 @@ extension Engine {
                 runBatch(task, PendingBatch(), now: now, outputs: outputs)
             }
             producer.poll(timeoutMs: 0)
+            runCommands()
             try applyBackpressure()
             try periodicCommitOrCheckpoint()
             progress.report(self)
@@ -106,6 +107,7 @@ extension Engine {
     /// Pauses a task's partitions while too many of its batches await acknowledgement; resumes when drained.
     func applyBackpressure() throws {
         let limit = max(topology.processing.maxInFlight, 1)
+        guard !sourcesPaused else { return }
         for task in tasks.values {
             let tps = task.topicPartitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
             if !task.isPaused && task.tracker.inFlight > limit {

@@ -43,6 +43,8 @@ public final class Engine: @unchecked Sendable {
     var transactionOpen = false
     let status = EngineStatusBox()
     var resources: OperatorResources?
+    let commands = EngineCommandQueue()
+    var sourcesPaused = false
 
     private let stopFlag = StopFlag()
 

@@ -119,6 +119,8 @@ extension TaskFactory {
                 throw EngineError("\(j.common.location): join keys must be the same field on both sides (got '\(j.leftKey.text)' and '\(j.rightKey.text)')")
             }
             return try JoinOperator(config: JoinConfig(id: j.common.id, on: on, within: j.withinMs, emit: j.emit == .leftOuter ? .leftOuter : .matched))
+        case .features(let f): return try FeaturesStage(f, topology: topology)
+        case .drift(let d): return try DriftStageFactory.make(d, topology: topology, resources: resources)
         default: throw EngineError("operator '\(op.id)' of kind \(op.kind) has no implementation")
         }
     }

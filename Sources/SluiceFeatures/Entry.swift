@@ -1,0 +1,74 @@
+import SluiceCore
+import SluiceStats
+
+/// One accepted event as an aggregate stores it: its time and its input, pre-converted once.
+struct Entry {
+    var time: Int64
+    /// Numeric input (numeric functions).
+    var num: Double
+    /// Stable 64-bit hash of the input (distinct).
+    var bits: UInt64
+    /// The input itself (first, last, last_k); `.null` for functions that do not need it.
+    var value: Value
+    /// False when the event had no input for this aggregate: it still shapes windows and sessions.
+    var present: Bool
+
+    init(time: Int64, num: Double = 0, bits: UInt64 = 0, value: Value = .null, present: Bool = true) {
+        self.time = time
+        self.num = num
+        self.bits = bits
+        self.value = value
+        self.present = present
+    }
+
+    /// Converts `record`'s input for `spec` into an entry.
+    /// - Throws: `RecordError.wrongType` when a numeric function gets a non-numeric value.
+    static func make(_ spec: AggregateSpec, record: Record, time: Int64) throws(RecordError) -> Entry {
+        let raw: Value?
+        switch spec.input {
+        case .none: return Entry(time: time)
+        case .field(let f):
+            // Most inputs are plain names: skip the dotted-path walk for them.
+            raw = f.utf8.contains(46) ? record.fields.value(atPath: f) : record.fields[f]
+        case .custom(_, let fn): raw = fn(record)
+        }
+        guard let v = raw, !v.isNull else { return Entry(time: time, present: false) }
+        let fn = spec.function
+        if fn.numericInput {
+            guard let d = v.asDouble else {
+                throw RecordError(.wrongType, field: spec.input.fieldName ?? spec.name,
+                                  "\(fn) of '\(spec.name)' needs a number, got \(v.typeName)")
+            }
+            return Entry(time: time, num: d)
+        }
+        switch fn {
+        case .distinct: return Entry(time: time, bits: stableHash(v))
+        case .first, .last, .lastK: return Entry(time: time, value: v)
+        default: return Entry(time: time)
+        }
+    }
+
+    /// A hash that is identical across processes (`Hasher` is seeded per process). Integers and
+    /// doubles with the same numeric value hash alike, as they compare equal in expressions.
+    static func stableHash(_ v: Value) -> UInt64 {
+        switch v {
+        case .int(let i): StableHash.hash(Double(i))
+        case .double(let d): StableHash.hash(d)
+        case .string(let s): StableHash.hash(s)
+        case .bool(let b): StableHash.mix(b ? 0xB001_0001 : 0xB001_0000)
+        default: StableHash.hash(v.description) ^ 0x5eed_0b1e_c700_0000
+        }
+    }
+
+    func encode(into w: inout StateWriter) {
+        w.i64(time); w.f64(num); w.u64(bits); w.bool(present); w.value(value)
+    }
+
+    init(decoding r: inout StateReader) throws(FeatureError) {
+        time = try r.i64(); num = try r.f64(); bits = try r.u64(); present = try r.bool(); value = try r.value()
+    }
+}
+
+extension FeatureInput {
+    var fieldName: String? { if case .field(let f) = self { f } else { nil } }
+}

@@ -1,0 +1,130 @@
+import SluiceCore
+
+extension FeatureEngine {
+    static let keyMagic: [UInt8] = Array("SFK".utf8)
+    static let engineMagic: [UInt8] = Array("SFE".utf8)
+    static let stateVersion: UInt8 = 1
+
+    /// Current feature values of `key` for online serving, as of `max(streamTime, watermark)`:
+    /// windows are evaluated at that time, so a sliding count drops events older than D before it
+    /// (and after a flush to `Int64.max` every window has ended). A key without state gets the
+    /// empty-window values (count 0, mean null, ...).
+    public func lookup(_ key: [UInt8]) -> Fields {
+        let at = max(streamTime, watermark)
+        var f = Fields()
+        f.reserveCapacity(specs.count)
+        if let state = states[key] {
+            for (i, s) in specs.enumerated() { f.append(s.name, ops[i].value(state.series[i], at)) }
+        } else {
+            for s in specs { f.append(s.name, SeriesFactory.emptyValue(s.function, at: at)) }
+        }
+        return f
+    }
+
+    /// The key's state for a keyed state store: `"SFK"`, version, configuration fingerprint, then
+    /// every aggregate's state, little-endian. `nil` when the key has no state (evicted or unknown):
+    /// store a tombstone.
+    public func snapshot(key: [UInt8]) -> [UInt8]? {
+        guard let state = states[key] else { return nil }
+        var w = StateWriter()
+        w.bytes.append(contentsOf: Self.keyMagic)
+        w.u8(Self.stateVersion)
+        w.u64(fingerprint)
+        w.i64(state.lastEventTime)
+        w.u32(UInt32(state.series.count))
+        for s in state.series { s.encode(into: &w) }
+        return w.bytes
+    }
+
+    /// Replaces the key's state with a `snapshot(key:)` result (e.g. from a checkpoint).
+    /// - Throws: `.corruptState` for damaged bytes, `.incompatibleState` when they were written by a
+    ///   different aggregate configuration.
+    public func restore(key: [UInt8], bytes: [UInt8]) throws(FeatureError) {
+        var r = StateReader(bytes)
+        try header(&r, magic: Self.keyMagic, what: "key state")
+        let last = try r.i64()
+        let n = Int(try r.u32())
+        guard n == specs.count else {
+            throw FeatureError(.incompatibleState, "stored key state has \(n) aggregates, configuration has \(specs.count)")
+        }
+        var series: [any Series] = []
+        series.reserveCapacity(n)
+        for op in ops {
+            let s = op.make()
+            try s.decodeState(from: &r)
+            series.append(s)
+        }
+        guard r.isAtEnd else { throw FeatureError(.corruptState, "trailing bytes after key state", context: ["offset": "\(r.pos)"]) }
+        let state = KeyState(series: series)
+        state.lastEventTime = last
+        states[key] = state
+        streamTime = max(streamTime, last)
+        if configuration.emit.onClose { schedule(key, state) }
+    }
+
+    /// Engine-wide state (watermark, its tracker, stream time) for the checkpoint manifest.
+    public func snapshotEngine() -> [UInt8] {
+        var w = StateWriter()
+        w.bytes.append(contentsOf: Self.engineMagic)
+        w.u8(Self.stateVersion)
+        w.u64(fingerprint)
+        w.i64(watermark)
+        w.i64(streamTime)
+        w.bool(tracker != nil)
+        tracker?.encode(into: &w)
+        return w.bytes
+    }
+
+    /// Restores `snapshotEngine()` output. Restore it before or after the keys; windows that are already
+    /// due close at the next watermark advance.
+    public func restoreEngine(_ bytes: [UInt8]) throws(FeatureError) {
+        var r = StateReader(bytes)
+        try header(&r, magic: Self.engineMagic, what: "engine state")
+        watermark = try r.i64()
+        streamTime = max(streamTime, try r.i64())
+        if try r.bool() { tracker = try WatermarkTracker(decoding: &r) }
+        guard r.isAtEnd else { throw FeatureError(.corruptState, "trailing bytes after engine state", context: ["offset": "\(r.pos)"]) }
+    }
+
+    private func header(_ r: inout StateReader, magic: [UInt8], what: String) throws(FeatureError) {
+        for m in magic where try r.u8() != m {
+            throw FeatureError(.corruptState, "bytes are not a Sluice features \(what)")
+        }
+        let v = try r.u8()
+        guard v == Self.stateVersion else {
+            throw FeatureError(.corruptState, "unsupported \(what) version \(v)", context: ["supported": "\(Self.stateVersion)"])
+        }
+        guard try r.u64() == fingerprint else {
+            throw FeatureError(.incompatibleState, "\(what) was written by a different aggregate configuration")
+        }
+    }
+
+    /// Forgets which keys changed (call after their snapshots were persisted).
+    public func markClean() {
+        for k in dirtyList { states[k]?.dirty = false }
+        dirtyList.removeAll(keepingCapacity: true)
+    }
+
+    /// Snapshots of every dirty key (`nil` = delete from the store), then `markClean()`.
+    public func takeDirtySnapshots() -> [(key: [UInt8], state: [UInt8]?)] {
+        let out = dirtyKeys.sorted { $0.lexicographicallyPrecedes($1) }.map { (key: $0, state: snapshot(key: $0)) }
+        markClean()
+        return out
+    }
+
+    /// Drops keys whose newest event time is at least `keyTTL` behind the watermark; they become dirty
+    /// (their snapshot is nil). Returns the evicted keys. Does nothing without a TTL.
+    @discardableResult
+    public func evictIdleKeys() -> [[UInt8]] {
+        guard let ttl = configuration.keyTTL else { return [] }
+        let threshold = TimeMath.sub(watermark, ttl)
+        var evicted: [[UInt8]] = []
+        for (k, s) in states where s.lastEventTime <= threshold { evicted.append(k) }
+        for k in evicted {
+            states[k] = nil
+            markDirty(k, nil)
+        }
+        counters.keysEvicted += evicted.count
+        return evicted
+    }
+}

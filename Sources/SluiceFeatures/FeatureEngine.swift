@@ -1,0 +1,236 @@
+import SluiceCore
+import SluiceStats
+
+/// Keyed, windowed streaming aggregations with point-in-time correct values.
+///
+/// One engine serves one partition (one task): records of a key must all reach the same engine.
+///
+/// ```swift
+/// let engine = try FeatureEngine(.init(
+///     aggregates: [
+///         AggregateSpec("tx_count_1h", .count, window: .sliding(3_600_000)),
+///         AggregateSpec("amount_sum_1m", .sum, of: .field("amount"), window: .tumbling(size: 60_000)),
+///     ],
+///     emit: .perEvent,
+///     watermark: WatermarkTracker(maxOutOfOrder: 5_000)))
+/// for output in engine.process(record, key: Array("u42".utf8), eventTime: t) { ... }
+/// ```
+///
+/// Point-in-time guarantee: the values attached to an event at time `t` aggregate exactly the events of
+/// the same key that were accepted before it (plus itself when `includeCurrent`) and have event time
+/// ≤ `t`, restricted to the aggregate's window for `t`. Events that arrive later are never visible to
+/// it, even if their event time is earlier.
+public final class FeatureEngine {
+    public struct Configuration: Sendable {
+        public var aggregates: [AggregateSpec]
+        public var emit: EmitMode
+        /// Whether an event's own input is part of its per-event values (time_since_last never is).
+        public var includeCurrent: Bool
+        /// When set, the engine advances its watermark from the event times it sees (and `tick`
+        /// applies the idle rule); when nil, only `advanceWatermark(to:)` moves it.
+        public var watermark: WatermarkTracker?
+        /// Keys whose newest event is at least this far (ms) behind the watermark are dropped by
+        /// `evictIdleKeys()`. Must cover every time window's span + grace.
+        public var keyTTL: Int64?
+        /// Number of panes a sliding window is split into (time granularity of the pre-aggregation).
+        public var slidingBuckets: Int
+
+        public init(aggregates: [AggregateSpec], emit: EmitMode = .perEvent, includeCurrent: Bool = true,
+                    watermark: WatermarkTracker? = nil, keyTTL: Int64? = nil, slidingBuckets: Int = 60) {
+            self.aggregates = aggregates
+            self.emit = emit
+            self.includeCurrent = includeCurrent
+            self.watermark = watermark
+            self.keyTTL = keyTTL
+            self.slidingBuckets = slidingBuckets
+        }
+    }
+
+    /// Aggregates sharing a closing window (same window and grace) are emitted together.
+    struct CloseGroup {
+        var window: WindowSpec
+        var grace: Int64
+        var members: [Int]
+    }
+
+    final class KeyState {
+        var series: [any Series]
+        var lastEventTime: Int64 = .min
+        /// The due time of this key's live heap entry, if any.
+        var scheduledAt: Int64?
+        /// Listed in `dirtyList` since the last snapshot.
+        var dirty = false
+        init(series: [any Series]) { self.series = series }
+    }
+
+    public let configuration: Configuration
+    let specs: [AggregateSpec]
+    let groups: [CloseGroup]
+    /// Which aggregates are evaluated before the current event is added.
+    let queryBefore: [Bool]
+    let fingerprint: UInt64
+    /// Specialised operations per aggregate (see `SeriesOps`).
+    let ops: [SeriesOps]
+
+    var states: [[UInt8]: KeyState] = [:]
+    var dueQueue = DueQueue()
+    var tracker: WatermarkTracker?
+    /// Reused per record to avoid allocating.
+    var entryBuffer: [Entry] = []
+
+    /// The current watermark (`Int64.min` before any).
+    public internal(set) var watermark: Int64 = .min
+    /// The largest event time accepted so far: "now" in event time, used by `lookup`.
+    public internal(set) var streamTime: Int64 = .min
+    /// Keys changed (or evicted) since the last `markClean()`.
+    public var dirtyKeys: Set<[UInt8]> { Set(dirtyList) }
+    /// Dirty keys in the order they became dirty (may repeat a key evicted and recreated). A per-key
+    /// flag avoids hashing the key a second time on every record.
+    var dirtyList: [[UInt8]] = []
+    public internal(set) var counters = FeatureCounters()
+
+    /// - Throws: `FeatureError.invalidConfiguration` for duplicate names, bad windows or parameters, or
+    ///   a key TTL shorter than a window.
+    public init(_ configuration: Configuration) throws(FeatureError) {
+        let specs = configuration.aggregates
+        if specs.isEmpty { throw FeatureError(.invalidConfiguration, "a features operator needs at least one aggregate") }
+        var names = Set<String>()
+        for s in specs {
+            try s.validate()
+            if !names.insert(s.name).inserted {
+                throw FeatureError(.invalidConfiguration, "two aggregates are named '\(s.name)'", context: ["aggregate": s.name])
+            }
+            if let ttl = configuration.keyTTL, TimeMath.add(s.window.span, s.grace) > ttl {
+                throw FeatureError(.invalidConfiguration,
+                                   "key TTL \(ttl) ms is shorter than window span + grace of '\(s.name)'; state would be evicted while still in use",
+                                   context: ["aggregate": s.name, "window": s.window.description])
+            }
+        }
+        if configuration.slidingBuckets < 1 {
+            throw FeatureError(.invalidConfiguration, "slidingBuckets must be at least 1")
+        }
+        var groups: [CloseGroup] = []
+        for (i, s) in specs.enumerated() where s.window.closes {
+            if let g = groups.firstIndex(where: { $0.window == s.window && $0.grace == s.grace }) {
+                groups[g].members.append(i)
+            } else {
+                groups.append(CloseGroup(window: s.window, grace: s.grace, members: [i]))
+            }
+        }
+        self.configuration = configuration
+        self.specs = specs
+        self.groups = groups
+        self.queryBefore = specs.map { !configuration.includeCurrent || $0.function == .timeSinceLast }
+        self.ops = specs.map { SeriesFactory.ops($0, slidingBuckets: configuration.slidingBuckets) }
+        self.tracker = configuration.watermark
+        self.watermark = configuration.watermark?.watermark ?? .min
+        var desc = "v1|buckets=\(configuration.slidingBuckets)"
+        for s in specs { desc += "|\(s.name);\(s.function);\(s.input);\(s.window);\(s.grace)" }
+        self.fingerprint = StableHash.fnv1a(desc.utf8)
+        entryBuffer.reserveCapacity(specs.count)
+    }
+
+    /// Number of keys with state.
+    public var keyCount: Int { states.count }
+
+    /// Processes one record; see `process(_:key:eventTime:processingTime:into:)`.
+    public func process(_ record: consuming Record, key: [UInt8], eventTime: Int64, processingTime: Int64? = nil) -> [FeatureOutput] {
+        var out: [FeatureOutput] = []
+        process(record, key: key, eventTime: eventTime, processingTime: processingTime, into: &out)
+        return out
+    }
+
+    /// Processes one record of entity `key` at `eventTime` (epoch ms), appending to `out`:
+    /// `.late` or `.invalid` (state untouched), otherwise `.event` in per-event modes, then any windows
+    /// closed by the watermark advance this record causes.
+    ///
+    /// The record is taken by value (`consuming`): when the caller hands over its last copy, the
+    /// enriched record reuses its field storage instead of copying it.
+    public func process(_ record: consuming Record, key: [UInt8], eventTime t: Int64, processingTime: Int64? = nil,
+                        into out: inout [FeatureOutput]) {
+        if let reason = lateness(t) {
+            counters.late += 1
+            record.eventTime = t
+            out.append(.late(record, reason))
+            observe(t, processingTime, into: &out)
+            return
+        }
+        entryBuffer.removeAll(keepingCapacity: true)
+        for spec in specs {
+            do { entryBuffer.append(try Entry.make(spec, record: record, time: t)) } catch {
+                counters.invalid += 1
+                out.append(.invalid(record, error))
+                observe(t, processingTime, into: &out)
+                return
+            }
+        }
+        let state = stateFor(key)
+        closeWindows(key, state, into: &out)
+        let perEvent = configuration.emit.perEvent
+        if perEvent {
+            record.eventTime = t
+            record.fields.reserveCapacity(record.fields.count + specs.count)
+        }
+        for i in specs.indices {
+            let series = state.series[i], op = ops[i]
+            if queryBefore[i] {
+                if perEvent { record.fields[specs[i].name] = op.value(series, t) }
+                op.insert(series, entryBuffer[i])
+            } else {
+                op.insert(series, entryBuffer[i])
+                if perEvent { record.fields[specs[i].name] = op.value(series, t) }
+            }
+        }
+        state.lastEventTime = max(state.lastEventTime, t)
+        streamTime = max(streamTime, t)
+        markDirty(key, state)
+        counters.accepted += 1
+        if configuration.emit.onClose { schedule(key, state) }
+        if perEvent { out.append(.event(record)) }
+        observe(t, processingTime, into: &out)
+    }
+
+    /// Why an event at `t` is late, or nil. Lateness depends only on the window kind, grace and
+    /// watermark, so it is decided before any state is touched.
+    func lateness(_ t: Int64) -> RecordError? {
+        for s in specs {
+            switch s.window {
+            case .tumbling(let size), .hopping(let size, _):
+                let every: Int64 = if case .hopping(_, let e) = s.window { e } else { size }
+                let start = Lateness.firstWindowStart(t: t, size: size, every: every)
+                let end = start &+ size
+                if watermark >= TimeMath.add(end, s.grace) {
+                    return RecordError(.late, field: s.name,
+                                       "window [\(start), \(end)) of '\(s.name)' closed at watermark \(watermark) (end + grace \(s.grace) ms passed)")
+                }
+            default:
+                if Lateness.perEvent(t: t, grace: s.grace, watermark: watermark) {
+                    return RecordError(.late, field: s.name,
+                                       "event time \(t) is more than grace \(s.grace) ms behind watermark \(watermark) for '\(s.name)'")
+                }
+            }
+        }
+        return nil
+    }
+
+    func markDirty(_ key: [UInt8], _ state: KeyState?) {
+        if let state {
+            guard !state.dirty else { return }
+            state.dirty = true
+        }
+        dirtyList.append(key)
+    }
+
+    func stateFor(_ key: [UInt8]) -> KeyState {
+        if let s = states[key] { return s }
+        let s = KeyState(series: ops.map { $0.make() })
+        states[key] = s
+        return s
+    }
+
+    private func observe(_ t: Int64, _ processingTime: Int64?, into out: inout [FeatureOutput]) {
+        guard tracker != nil else { return }
+        let w = tracker!.observe(eventTime: t, processingTime: processingTime)
+        if w > watermark { advance(to: w, into: &out) }
+    }
+}

@@ -1,0 +1,125 @@
+import SluiceCore
+
+/// Little-endian writer for feature state. Layouts are versioned by the callers' headers.
+struct StateWriter {
+    var bytes: [UInt8] = []
+
+    mutating func u8(_ v: UInt8) { bytes.append(v) }
+    mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
+    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
+    mutating func f64(_ v: Double) { u64(v.bitPattern) }
+    mutating func blob(_ b: [UInt8]) { u32(UInt32(b.count)); bytes.append(contentsOf: b) }
+    mutating func string(_ s: String) { blob(Array(s.utf8)) }
+
+    mutating func value(_ v: Value) {
+        switch v {
+        case .null: u8(0)
+        case .bool(let b): u8(1); bool(b)
+        case .int(let i): u8(2); i64(i)
+        case .double(let d): u8(3); f64(d)
+        case .string(let s): u8(4); string(s)
+        case .array(let a):
+            u8(5); u32(UInt32(a.count))
+            for x in a { value(x) }
+        case .object(let o):
+            u8(6); u32(UInt32(o.count))
+            for f in o { string(f.name); value(f.value) }
+        }
+    }
+}
+
+/// Reader matching `StateWriter`; every read is bounds-checked and throws `.corruptState`.
+struct StateReader {
+    let bytes: [UInt8]
+    private(set) var pos = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    var isAtEnd: Bool { pos == bytes.count }
+
+    private func corrupt(_ what: String) -> FeatureError {
+        FeatureError(.corruptState, "feature state is truncated or corrupt: \(what)", context: ["offset": "\(pos)"])
+    }
+
+    mutating func u8() throws(FeatureError) -> UInt8 {
+        guard pos < bytes.count else { throw corrupt("unexpected end") }
+        defer { pos += 1 }
+        return bytes[pos]
+    }
+
+    mutating func bool() throws(FeatureError) -> Bool {
+        switch try u8() {
+        case 0: return false
+        case 1: return true
+        default: throw corrupt("bad boolean")
+        }
+    }
+
+    mutating func u32() throws(FeatureError) -> UInt32 {
+        guard bytes.count - pos >= 4 else { throw corrupt("unexpected end") }
+        var v: UInt32 = 0
+        for i in 0..<4 { v |= UInt32(bytes[pos + i]) << (8 * UInt32(i)) }
+        pos += 4
+        return v
+    }
+
+    mutating func u64() throws(FeatureError) -> UInt64 {
+        guard bytes.count - pos >= 8 else { throw corrupt("unexpected end") }
+        var v: UInt64 = 0
+        for i in 0..<8 { v |= UInt64(bytes[pos + i]) << (8 * UInt64(i)) }
+        pos += 8
+        return v
+    }
+
+    mutating func i64() throws(FeatureError) -> Int64 { Int64(bitPattern: try u64()) }
+    mutating func f64() throws(FeatureError) -> Double { Double(bitPattern: try u64()) }
+
+    /// A length that must fit in the remaining bytes at `minSize` bytes per element.
+    mutating func count(minSize: Int = 1) throws(FeatureError) -> Int {
+        let n = Int(try u32())
+        guard n * max(minSize, 1) <= bytes.count - pos else { throw corrupt("length \(n) exceeds the data") }
+        return n
+    }
+
+    mutating func blob() throws(FeatureError) -> [UInt8] {
+        let n = try count()
+        defer { pos += n }
+        return Array(bytes[pos..<pos + n])
+    }
+
+    mutating func string() throws(FeatureError) -> String {
+        let b = try blob()
+        guard let s = String(validating: b, as: UTF8.self) else { throw corrupt("invalid UTF-8") }
+        return s
+    }
+
+    mutating func value(depth: Int = 0) throws(FeatureError) -> Value {
+        guard depth < 64 else { throw corrupt("value nested too deeply") }
+        switch try u8() {
+        case 0: return .null
+        case 1: return .bool(try bool())
+        case 2: return .int(try i64())
+        case 3: return .double(try f64())
+        case 4: return .string(try string())
+        case 5:
+            let n = try count()
+            var a: [Value] = []
+            a.reserveCapacity(n)
+            for _ in 0..<n { a.append(try value(depth: depth + 1)) }
+            return .array(a)
+        case 6:
+            let n = try count()
+            var o = Fields()
+            o.reserveCapacity(n)
+            for _ in 0..<n {
+                let name = try string()
+                o.append(name, try value(depth: depth + 1))
+            }
+            return .object(o)
+        default:
+            throw corrupt("unknown value tag")
+        }
+    }
+}

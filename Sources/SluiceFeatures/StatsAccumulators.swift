@@ -1,0 +1,189 @@
+import SluiceCore
+import SluiceStats
+
+/// variance / stddev over SluiceStats' Welford (mergeable with Chan's formula).
+struct MomentsAcc: Accumulator {
+    var w = Welford()
+    let sample: Bool
+    let std: Bool
+    init(_ function: AggregateFunction) {
+        switch function {
+        case .variance(let s): sample = s; std = false
+        case .stddev(let s): sample = s; std = true
+        default: sample = false; std = false
+        }
+    }
+    mutating func add(_ e: Entry) { w.add(e.num) }
+    mutating func merge(_ o: MomentsAcc) { w.merge(o.w) }
+    func result(at t: Int64) -> Value {
+        if w.count == 0 || (sample && w.count < 2) { return .null }
+        let v = sample ? w.sampleVariance : w.populationVariance
+        return .double(std ? v.squareRoot() : v)
+    }
+    func encode(into w: inout StateWriter) { w.blob(self.w.serialized()) }
+    init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) {
+        self.init(function)
+        let blob = try r.blob()
+        w = try statsDecode { () throws(StatsError) in try Welford(serialized: blob) }
+    }
+}
+
+/// decayed_sum / decayed_mean over SluiceStats' DecayedSum, on event time in ms.
+struct DecayedAcc: Accumulator {
+    var d: DecayedSum
+    let isMean: Bool
+    init(_ function: AggregateFunction) {
+        var h: Int64 = 1
+        switch function {
+        case .decayedSum(let x): h = x; isMean = false
+        case .decayedMean(let x): h = x; isMean = true
+        default: isMean = false
+        }
+        // Validated positive at configuration time, so this cannot fail.
+        d = (try? DecayedSum(halfLife: Double(Swift.max(h, 1))))!
+    }
+    mutating func add(_ e: Entry) { d.add(e.num, at: Double(e.time)) }
+    mutating func merge(_ o: DecayedAcc) { try? d.merge(o.d) }
+    func result(at t: Int64) -> Value {
+        if isMean { return d.mean.map(Value.double) ?? .null }
+        return .double(d.weight == 0 ? 0 : d.sum(at: Double(t)))
+    }
+    func encode(into w: inout StateWriter) { w.blob(d.serialized()) }
+    init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) {
+        self.init(function)
+        let blob = try r.blob()
+        d = try statsDecode { () throws(StatsError) in try DecayedSum(serialized: blob) }
+    }
+}
+
+/// distinct: an exact sorted set of 64-bit hashes while it is no larger than the HyperLogLog would be
+/// (2^p / 8 hashes, at least 64), then SluiceStats' HyperLogLog. Most keys see few distinct values per
+/// window, so this is both smaller and exact for them.
+struct DistinctAcc: Accumulator {
+    var sparse: [UInt64] = []
+    var hll: HyperLogLog?
+    let precision: Int
+    init(_ function: AggregateFunction) {
+        if case .distinct(let p) = function { precision = p } else { precision = 12 }
+    }
+    static func sparseLimit(precision p: Int) -> Int { Swift.max(64, (1 << p) / 8) }
+    var sparseLimit: Int { Self.sparseLimit(precision: precision) }
+    mutating func add(_ e: Entry) { insert(e.bits) }
+    mutating func insert(_ h: UInt64) {
+        if hll != nil { hll!.add(hash: h); return }
+        var lo = 0, hi = sparse.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if sparse[mid] < h { lo = mid + 1 } else { hi = mid }
+        }
+        if lo < sparse.count && sparse[lo] == h { return }
+        sparse.insert(h, at: lo)
+        if sparse.count > sparseLimit { densify() }
+    }
+    mutating func densify() {
+        var h = (try? HyperLogLog(precision: precision))!
+        for x in sparse { h.add(hash: x) }
+        hll = h
+        sparse = []
+    }
+    mutating func merge(_ o: DistinctAcc) {
+        if let oh = o.hll {
+            if hll == nil { densify() }
+            try? hll!.merge(oh)
+        } else {
+            for x in o.sparse { insert(x) }
+        }
+    }
+    func result(at t: Int64) -> Value {
+        // The dense estimate scans all 2^p registers: O(2^p) per read.
+        if let hll { return .int(Int64(hll.estimate.rounded())) }
+        return .int(Int64(sparse.count))
+    }
+    func encode(into w: inout StateWriter) {
+        if let hll { w.u8(1); w.blob(hll.serialized()) } else {
+            w.u8(0); w.u32(UInt32(sparse.count))
+            for x in sparse { w.u64(x) }
+        }
+    }
+    init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) {
+        self.init(function)
+        if try r.bool() {
+            let blob = try r.blob()
+            let h = try statsDecode { () throws(StatsError) in try HyperLogLog(serialized: blob) }
+            guard h.precision == precision else { throw FeatureError(.incompatibleState, "stored HyperLogLog precision differs") }
+            hll = h
+        } else {
+            let n = try r.count(minSize: 8)
+            for _ in 0..<n { sparse.append(try r.u64()) }
+        }
+    }
+}
+
+/// quantile: exact up to `k` values, then SluiceStats' KLL sketch. Both answer the lower quantile
+/// (smallest value whose cumulative fraction reaches q), so the switch does not change semantics.
+struct QuantileAcc: Accumulator {
+    var exact: [Double] = []
+    var kll: KLLSketch?
+    let q: Double
+    let k: Int
+    init(_ function: AggregateFunction) {
+        if case .quantile(let q, let k) = function { self.q = q; self.k = k } else { q = 0.5; k = 200 }
+    }
+    mutating func add(_ e: Entry) { insert(e.num) }
+    mutating func insert(_ x: Double) {
+        if x.isNaN { return }
+        if kll != nil { kll!.add(x); return }
+        exact.append(x)
+        if exact.count > k { toSketch() }
+    }
+    mutating func toSketch() {
+        var s = (try? KLLSketch(k: k))!
+        for x in exact { s.add(x) }
+        kll = s
+        exact = []
+    }
+    mutating func merge(_ o: QuantileAcc) {
+        if let os = o.kll {
+            if kll == nil { toSketch() }
+            kll!.merge(os)
+        } else {
+            for x in o.exact { insert(x) }
+        }
+    }
+    func result(at t: Int64) -> Value {
+        if let kll { return kll.quantile(q).map(Value.double) ?? .null }
+        guard !exact.isEmpty else { return .null }
+        let s = exact.sorted()
+        let n = Double(s.count)
+        // Same comparison as EmpiricalCDF.quantile: smallest i with (i + 1) / n >= q.
+        var lo = 0, hi = s.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Double(mid + 1) / n >= q { hi = mid } else { lo = mid + 1 }
+        }
+        return .double(s[lo])
+    }
+    func encode(into w: inout StateWriter) {
+        if let kll { w.u8(1); w.blob(kll.serialized()) } else {
+            w.u8(0); w.u32(UInt32(exact.count))
+            for x in exact { w.f64(x) }
+        }
+    }
+    init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) {
+        self.init(function)
+        if try r.bool() {
+            let blob = try r.blob()
+        kll = try statsDecode { () throws(StatsError) in try KLLSketch(serialized: blob) }
+        } else {
+            let n = try r.count(minSize: 8)
+            for _ in 0..<n { exact.append(try r.f64()) }
+        }
+    }
+}
+
+/// Maps a SluiceStats decoding failure to a feature-state error.
+func statsDecode<T>(_ body: () throws(StatsError) -> T) throws(FeatureError) -> T {
+    do { return try body() } catch {
+        throw FeatureError(.corruptState, "stored sketch is corrupt: \(error.message)")
+    }
+}

@@ -1,0 +1,109 @@
+import SluiceCore
+import Testing
+@testable import SluiceFeatures
+
+@Suite("State snapshots: restart mid-window equals no restart")
+struct RestartTests {
+    /// Several window kinds in one engine, so one restart covers them all.
+    static func mixedSpecs() -> [AggregateSpec] {
+        let amt = FeatureInput.field("amount"), m = FeatureInput.field("merchant")
+        return [
+            AggregateSpec("count_1s", .count, window: .tumbling(size: 1_000)),
+            AggregateSpec("sum_1s", .sum, of: amt, window: .tumbling(size: 1_000)),
+            AggregateSpec("mean_2s", .mean, of: amt, window: .sliding(2_000), grace: 100),
+            AggregateSpec("max_2s", .max, of: amt, window: .sliding(2_000), grace: 100),
+            AggregateSpec("p50_hop", .quantile(q: 0.5, k: 16), of: amt, window: .hopping(size: 1_200, every: 300)),
+            AggregateSpec("std_hop", .stddev(sample: false), of: amt, window: .hopping(size: 1_200, every: 300)),
+            AggregateSpec("distinct_sess", .distinct(precision: 8), of: m, window: .session(gap: 200), grace: 50),
+            AggregateSpec("first_sess", .first, of: m, window: .session(gap: 200), grace: 50),
+            AggregateSpec("last3", .lastK(3), of: m, window: .count(4)),
+            AggregateSpec("decayed", .decayedMean(halfLife: 300), of: amt, window: .unbounded),
+            AggregateSpec("since", .timeSinceLast, window: .unbounded),
+        ]
+    }
+
+    static func makeEngine(_ emit: EmitMode) throws -> FeatureEngine {
+        try FeatureEngine(.init(aggregates: mixedSpecs(), emit: emit,
+                                watermark: WatermarkTracker(maxOutOfOrder: 150), slidingBuckets: 5))
+    }
+
+    static func run(_ engine: FeatureEngine, _ events: ArraySlice<TestEvent>) -> [String] {
+        var out: [FeatureOutput] = []
+        for e in events { engine.process(e.record, key: e.key, eventTime: e.time, into: &out) }
+        return out.map(render)
+    }
+
+    @Test("full snapshot at the midpoint", arguments: [EmitMode.perEvent, .onClose, .both], [UInt64(3), 8])
+    func fullSnapshot(emit: EmitMode, seed: UInt64) throws {
+        let events = makeStream(seed: seed, count: 500, keys: 4, disorder: 400)
+        let half = events.count / 2
+        let straight = try Self.run(Self.makeEngine(emit), events[...])
+
+        let first = try Self.makeEngine(emit)
+        let before = Self.run(first, events[..<half])
+        let snaps = first.takeDirtySnapshots()
+        #expect(snaps.count == 4)
+        let engineBytes = first.snapshotEngine()
+
+        let second = try Self.makeEngine(emit)
+        try second.restoreEngine(engineBytes)
+        for s in snaps { try second.restore(key: s.key, bytes: try #require(s.state)) }
+        #expect(second.dirtyKeys.isEmpty)
+        let after = Self.run(second, events[half...])
+        #expect(before.count + after.count == straight.count)
+        #expect(before + after == straight)
+    }
+
+    @Test("incremental snapshots of dirty keys into a store, restart from the store")
+    func incrementalStore() throws {
+        let events = makeStream(seed: 42, count: 600, keys: 6, disorder: 400)
+        let straight = try Self.run(Self.makeEngine(.both), events[...])
+        let engine = try Self.makeEngine(.both)
+        var store: [[UInt8]: [UInt8]] = [:]
+        var outputs: [String] = []
+        var i = 0
+        var checkpoints = 0
+        while i < 370 {
+            let next = min(i + 37, 370)
+            outputs += Self.run(engine, events[i..<next])
+            let dirty = engine.takeDirtySnapshots()
+            #expect(!dirty.isEmpty && dirty.count <= 6)
+            for d in dirty { store[d.key] = d.state }
+            checkpoints += 1
+            i = next
+        }
+        #expect(engine.dirtyKeys.isEmpty)
+        let restored = try Self.makeEngine(.both)
+        try restored.restoreEngine(engine.snapshotEngine())
+        for (k, v) in store { try restored.restore(key: k, bytes: v) }
+        outputs += Self.run(restored, events[370...])
+        #expect(checkpoints == 10)
+        #expect(outputs == straight)
+    }
+
+    @Test("state from another configuration is refused; damaged bytes are reported")
+    func incompatibleAndCorrupt() throws {
+        let e = try Self.makeEngine(.perEvent)
+        let ev = makeStream(seed: 1, count: 20, keys: 1)
+        _ = Self.run(e, ev[...])
+        let bytes = try #require(e.snapshot(key: ev[0].key))
+        let other = try FeatureEngine(.init(aggregates: [AggregateSpec("n", .count, window: .unbounded)]))
+        #expect(throws: FeatureError.self) { try other.restore(key: ev[0].key, bytes: bytes) }
+        do {
+            try other.restore(key: ev[0].key, bytes: bytes)
+        } catch {
+            #expect(error.code == .incompatibleState)
+        }
+        let fresh = try Self.makeEngine(.perEvent)
+        for cut in [0, 3, 4, 12, bytes.count / 2, bytes.count - 1] {
+            do {
+                try fresh.restore(key: ev[0].key, bytes: Array(bytes[..<cut]))
+                Issue.record("truncated state (\(cut) of \(bytes.count) bytes) was accepted")
+            } catch {
+                #expect(error.code == .corruptState)
+            }
+        }
+        try fresh.restore(key: ev[0].key, bytes: bytes)
+        #expect(fresh.lookup(ev[0].key) == e.lookup(ev[0].key))
+    }
+}
