@@ -45,7 +45,7 @@ struct ModelCheckingHooks: ValidationHooks {
     }
 
     static func versionDirectory(registry: String, name: String, version: ModelSpec.Version) -> String? {
-        let base = registry + "/" + name
+        let base = registryRoot(registry, name: name) + "/" + name
         switch version {
         case .number(let n): return base + "/v\(n)"
         case .active:

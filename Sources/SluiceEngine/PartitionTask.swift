@@ -71,6 +71,9 @@ final class PartitionTask {
         }
     }
 
+    /// Moves the watermark forward (backfill's end of input: every window closes).
+    func forceWatermark(_ w: Int64) { watermark = max(watermark, w) }
+
     /// Idle rule: with no record for `idle_timeout`, the watermark follows processing time − max_out_of_order,
     /// so windows of a quiet partition still close.
     func advanceIdleWatermark(now: Int64) -> Bool {

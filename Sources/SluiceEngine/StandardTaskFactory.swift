@@ -130,7 +130,7 @@ extension TaskFactory {
         switch infer.model.origin {
         case .file(let path): source = .file(path)
         case .registry(let directory, let name, let version):
-            let registry = resources.registry(at: directory)
+            let registry = resources.registry(at: registryRoot(directory, name: name))
             source = .registry(registry, name: name, version: version.description)
             resources.noteInferTarget(infer.common.id, registry, name)
             if let rollout = infer.rollout, let candidate = rollout.candidate {
@@ -189,4 +189,13 @@ final class SinkEncoderAdapter: SinkEncoding {
     func encode(_ record: Record, value: inout [UInt8], key: inout [UInt8]?) throws(RecordError) -> [Header] {
         try encoder.encode(record, value: &value, key: &key)
     }
+}
+
+/// A topology names a model's own directory (`models/fraud`, holding `v1/`, `v2/`, ...); the registry root is
+/// its parent when the directory is named after the model.
+func registryRoot(_ directory: String, name: String) -> String {
+    let trimmed = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+    guard (trimmed as NSString).lastPathComponent == name else { return trimmed }
+    let parent = (trimmed as NSString).deletingLastPathComponent
+    return parent.isEmpty ? "." : parent
 }

@@ -7,7 +7,41 @@ import Synchronization
 /// The live demo: the embedded broker, a synthetic producer of transactions, and a consumer showing progress.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Run a live demo on the embedded broker (ends by itself, or on Ctrl-C).")
+        commandName: "demo", abstract: "The live demo and its synthetic data.",
+        subcommands: [DemoKafkaCommand.self, DemoDataCommand.self], defaultSubcommand: DemoKafkaCommand.self)
+}
+
+/// Synthetic transactions (and their labels) to files: training data for the demo model, backfill input.
+struct DemoDataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "data", abstract: "Write synthetic transactions and labels as JSON lines.")
+    @Option(help: "Events to write.") var events = 100_000
+    @Option(help: "Transactions output (.jsonl).") var out = "transactions.jsonl"
+    @Option(help: "Labels output (.jsonl); each event's label with labelled_at = ts + delay.") var labels = "labels.jsonl"
+    @Option(help: "Shift the distribution after this many events (default: never).") var driftAfter: Int?
+    @Option(help: "Every Nth event is invalid (negative amount).") var invalidEvery: Int?
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Label delay in ms.") var labelDelay: Int64 = 60_000
+
+    func run() throws {
+        var generator = SyntheticTransactions(seed: seed, driftAfter: driftAfter, invalidEvery: invalidEvery)
+        var tx: [UInt8] = []
+        var lb: [UInt8] = []
+        for _ in 0..<events {
+            _ = generator.next(into: &tx)
+            tx.append(10)
+            lb.append(contentsOf: Array(generator.lastLabel(delayMs: labelDelay).json.utf8))
+            lb.append(10)
+        }
+        try Data(tx).write(to: URL(fileURLWithPath: out))
+        try Data(lb).write(to: URL(fileURLWithPath: labels))
+        print("wrote \(events) transactions to \(out) and their labels to \(labels)")
+    }
+}
+
+/// The Kafka-layer demo: embedded broker, a synthetic producer and a consumer showing progress.
+struct DemoKafkaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kafka", abstract: "Run a live demo of the Kafka layer on the embedded broker (ends by itself, or on Ctrl-C).")
 
     @Option(help: "Events to produce.") var events = 200_000
     @Option(help: "Events per second (0 = as fast as possible).") var rate = 20_000

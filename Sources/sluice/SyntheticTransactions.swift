@@ -28,6 +28,9 @@ struct SyntheticTransactions {
 
     var isDrifted: Bool { driftAfter.map { produced >= $0 } ?? false }
 
+    /// The last event's facts, for its (delayed) label.
+    private(set) var last: (eventID: String, ts: Int64, amount: Double, distance: Double, category: String) = ("", 0, 0, 0, "")
+
     /// Appends the next event's JSON to `out` and returns its key (the user id).
     mutating func next(into out: inout [UInt8]) -> String {
         let i = produced
@@ -43,11 +46,18 @@ struct SyntheticTransactions {
         let country = Self.countries[Int(rng.next() % UInt64(Self.countries.count))]
         if let every = invalidEvery, i % every == every - 1 { amount = -amount }  // fails validation: min 0
         let merchant = "m\(Int(rng.next() % 500))"
+        last = ("e\(i)", ts, abs(amount), distance, category)
         out.append(contentsOf: Array(#"{"event_id":"e\#(i)","user_id":"\#(user)","amount":\#(amount),"country":"\#(country)","merchant":"\#(merchant)","merchant_category":"\#(category)","distance_km":\#(distance),"ts":\#(ts)}"#.utf8))
         return user
     }
 
     /// A label for an event: fraud is likelier for large, far-away, online/electronics/jewelry spend.
+    /// The label of the last event, as JSON for the labels topic (decided `delayMs` after the event).
+    mutating func lastLabel(delayMs: Int64) -> (key: String, json: String) {
+        let l = label(amount: last.amount, distance: last.distance, category: last.category)
+        return (last.eventID, #"{"event_id":"\#(last.eventID)","label":\#(l),"labelled_at":\#(last.ts + delayMs)}"#)
+    }
+
     mutating func label(amount: Double, distance: Double, category: String) -> Int {
         var logit = -4.0 + 0.6 * log1p(amount) / 3 + distance / 80
         if ["online_retail", "electronics", "jewelry", "gaming"].contains(category) { logit += 1.0 }
