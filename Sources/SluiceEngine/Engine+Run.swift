@@ -39,7 +39,9 @@ extension Engine {
             }
             for (key, batch) in pending where !batch.isEmpty {
                 guard let task = tasks[key] else { continue }
+                let started = ContinuousClock.now
                 runBatch(task, batch, now: now, outputs: outputs)
+                recentBatchSeconds.append((ContinuousClock.now - started).seconds)
             }
             pending.removeAll(keepingCapacity: true)
             for task in tasks.values where task.advanceIdleWatermark(now: now) {
@@ -50,6 +52,13 @@ extension Engine {
             try applyBackpressure()
             try periodicCommitOrCheckpoint()
             progress.report(self)
+            if ContinuousClock.now - lastStatusRefresh > .seconds(1) {
+                lastStatusRefresh = .now
+                refreshStatus()
+                let observed = recentBatchSeconds
+                recentBatchSeconds.removeAll(keepingCapacity: true)
+                status.update { $0.recentBatchSeconds = observed }
+            }
             if let limit = options.stopAfterRecords, totalRecordsIn >= limit { break }
             if let idle = options.stopWhenIdleMs, sawRecords, ContinuousClock.now - lastRecordAt > .milliseconds(idle) { break }
         }
@@ -169,4 +178,8 @@ struct PendingBatch {
     var rejected: [(Record, RecordError, String)] = []
     var endOffsets: [String: Int64] = [:]
     var isEmpty: Bool { inputs.isEmpty && rejected.isEmpty && endOffsets.isEmpty }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

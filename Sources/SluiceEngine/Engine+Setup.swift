@@ -36,14 +36,17 @@ extension Engine {
             return
         }
         let admin = try KafkaAdmin(configuration: kafkaConfig, logger: logger)
+        // Fails fast and clearly if no broker answers; then only missing topics are created.
+        let existing = Set(try admin.describeTopics(timeoutMs: 10_000).map(\.name))
+        let missing = topics.filter { !existing.contains($0.name) }
+        guard !missing.isEmpty else { return }
         do {
-            try admin.createTopics(topics, ignoreExisting: true, timeoutMs: 5_000)
+            try admin.createTopics(missing, ignoreExisting: true, timeoutMs: 5_000)
         } catch {
             // A dev-broker (mock cluster) has no CreateTopics API; topics are auto-created there on first use.
             logger.warning("could not create topics through the admin API; relying on existing or auto-created topics",
                            metadata: ["error": "\(error)"])
         }
-        _ = try admin.describeTopics(timeoutMs: 10_000)  // fails fast and clearly if no broker answers
     }
 
     func makeClients() throws {

@@ -45,6 +45,8 @@ public final class Engine: @unchecked Sendable {
     var resources: OperatorResources?
     let commands = EngineCommandQueue()
     var sourcesPaused = false
+    var lastStatusRefresh = ContinuousClock.now
+    var recentBatchSeconds: [Double] = []
 
     private let stopFlag = StopFlag()
 

@@ -28,6 +28,18 @@ public struct EngineStatus: Sendable, Codable {
     public var lastCheckpointDurationMs: Double?
     public var lastCheckpointBytes: Int?
     public var checkpoints: Int = 0
+    public var stateKeys: [String: Int] = [:]
+    public var drift: [DriftFeatureStatus] = []
+    /// Seconds per processed batch (recent), for the latency histogram.
+    public var recentBatchSeconds: [Double] = []
+
+    public struct DriftFeatureStatus: Sendable, Codable {
+        public var operatorID: String
+        public var feature: String
+        public var test: String
+        public var statistic: Double
+        public var drifted: Bool
+    }
 }
 
 /// A lock-protected status value: written by the processing thread, read by the HTTP server.

@@ -1,4 +1,5 @@
 import Foundation
+import SluiceDrift
 
 /// The live progress line of `sluice run`: records in/out per second, dead letters, lag. Rewritten in place on
 /// a terminal; a plain line every 5 s otherwise (logs).
@@ -62,7 +63,20 @@ extension Engine {
                     watermark: task.watermark == .min ? nil : task.watermark))
             }
         }
+        var stateKeys: [String: Int] = [:]
+        for (_, adapters) in stores { for (id, a) in adapters { stateKeys[id, default: 0] += a.store.count } }
+        var drift: [EngineStatus.DriftFeatureStatus] = []
+        for task in tasks.values {
+            for (id, op) in task.statefulOperators {
+                guard let stage = op as? DriftStage else { continue }
+                for f in stage.metricsSnapshot().features {
+                    drift.append(.init(operatorID: id, feature: f.feature, test: f.test.rawValue, statistic: f.statistic, drifted: f.drifted))
+                }
+            }
+        }
         status.update {
+            $0.stateKeys = stateKeys
+            $0.drift = drift
             $0.recordsIn = total.recordsIn
             $0.recordsOut = total.sunk.values.reduce(0, +)
             $0.recordsOutByOperator = total.recordsOut
