@@ -105,6 +105,9 @@ let package = Package(
             path: "Benchmarks/SluiceExpressionsBench"),
 
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka"]),
+        .testTarget(
+            name: "SluiceEngineTests",
+            dependencies: ["SluiceEngine", "SluiceKafka", "SluiceTopology", "SluiceCore", "SluiceState"]),
         .testTarget(name: "SluiceFormatsTests", dependencies: ["SluiceFormats", "SluiceCore"]),
         .testTarget(name: "SluiceInferenceTests", dependencies: ["SluiceInference", "SluiceCore", "SluiceModels"]),
         .testTarget(name: "SluiceJoinsTests", dependencies: ["SluiceJoins", "SluiceCore"]),

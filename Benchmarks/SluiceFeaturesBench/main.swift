@@ -1,7 +1,8 @@
 // Per-record cost of a features configuration like examples/fraud-detection.sketch.yaml, next to a
 // plain dictionary increment per record measured in the same run.
 //
-//   swift run -c release SluiceFeaturesBench [events] [users]
+//   swift run -c release SluiceFeaturesBench [events] [users] [only]
+// `only` (optional) runs a single section for profiling: per_event, on_close or overhead.
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,6 +25,7 @@ struct SplitMix {
 let args = CommandLine.arguments
 let eventCount = args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000
 let userCount = args.count > 2 ? Int(args[2]) ?? 10_000 : 10_000
+let only = args.count > 3 ? args[3] : nil
 let batchSize = 1_024
 
 // Inputs are generated up front so that only processing is timed.
@@ -102,6 +104,14 @@ let config = FeatureEngine.Configuration(
     return produced
 }
 
+if let only {
+    switch only {
+    case "per_event": _ = measure("features per_event (4 aggregates)") { runEngine(.perEvent) }
+    case "on_close": _ = measure("features on_close (4 aggregates)") { runEngine(.onClose) }
+    default: _ = measure("  alone: count over unbounded (engine overhead)") { single(AggregateSpec("n", .count, window: .unbounded)) }
+    }
+    exit(0)
+}
 let perEvent = measure("features per_event (4 aggregates)") { runEngine(.perEvent) }
 let onClose = measure("features on_close (4 aggregates)") { runEngine(.onClose) }
 print("events \(eventCount), users \(userCount)")

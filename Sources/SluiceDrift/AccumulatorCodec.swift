@@ -1,65 +1,30 @@
 import SluiceStats
 
-/// Checkpoint encoding of a `WindowAccumulator`, built from its public parts (histogram, KLL sketch, Welford
-/// moments, missing count, category counts).
+/// Checkpoint encoding of a `WindowAccumulator` inside a drift window.
 ///
-/// Why the unsafe restore: `WindowAccumulator` exposes its parts read-only (`private(set)`) and has no
-/// decoding initialiser, so a decoded accumulator is rebuilt from the reference profile and its stored
-/// properties are then overwritten in place through `MemoryLayout.offset(of:)` (the documented way to reach a
-/// stored property's storage). The private count of named new categories is restored through the public
-/// `add(category:)`. The round trip is checked by `==` (which compares every stored property) in the tests.
-/// If SluiceStats gains `WindowAccumulator.init(serialized:)`, this file shrinks to a call of it.
+/// Version 2 (written) wraps SluiceStats' own versioned encoding (`WindowAccumulator.serialized()`). Version 1
+/// (read only, written by earlier builds) stored the parts: feature name, histogram, KLL sketch, Welford moments,
+/// missing and overflow counts, category counts; it is rebuilt through `WindowAccumulator(restoring:...)`.
 enum AccumulatorCodec {
     static let magic = "DRAC"
 
     static func encode(_ a: WindowAccumulator, into w: inout ByteWriter) {
-        var e = ByteWriter(magic: magic, version: 1)
-        e.raw(Array(a.feature.utf8))
-        e.raw(a.histogram.serialized())
-        e.raw(a.sketch.serialized())
-        e.raw(a.moments.serialized())
-        e.i64(Int64(a.missing))
-        e.i64(Int64(a.otherNewCategoryCount))
-        let cats = a.categoryCounts.sorted { $0.key < $1.key }
-        e.u64(UInt64(cats.count))
-        for (name, n) in cats { e.raw(Array(name.utf8)); e.i64(Int64(n)) }
+        var e = ByteWriter(magic: magic, version: 2)
+        e.raw(a.serialized())
         w.raw(e.bytes)
     }
 
-    /// Decodes an accumulator for `profile`. - Throws: `corruptState` on bad bytes or a different feature/bins.
-    static func decode(from r: inout ByteReader, profile: FeatureProfile, sketchK: Int, maxNewCategories: Int) throws(DriftError) -> WindowAccumulator {
+    /// Decodes an accumulator for `profile`; `maxNewCategories` applies to version 1 data only (version 2 keeps
+    /// the limit the window was started with).
+    /// - Throws: `corruptState` on bad bytes or an accumulator for another feature, type, bins or categories.
+    static func decode(from r: inout ByteReader, profile: FeatureProfile, maxNewCategories: Int) throws(DriftError) -> WindowAccumulator {
         do {
-            var d = try ByteReader(try r.raw(), magic: magic, supported: 1...1)
-            let name = String(decoding: try d.raw(), as: UTF8.self)
-            guard name == profile.name else {
-                throw DriftError(.corruptState, "checkpointed window is for feature '\(name)', expected '\(profile.name)'",
-                                 context: ["feature": profile.name])
-            }
-            let histogram = try BinnedHistogram(serialized: try d.raw())
-            guard histogram.edges == (profile.binEdges ?? []) else {
-                throw DriftError(.corruptState, "checkpointed bins of '\(name)' differ from the reference profile; was the profile replaced?",
-                                 context: ["feature": name])
-            }
-            let sketch = try KLLSketch(serialized: try d.raw())
-            let moments = try Welford(serialized: try d.raw())
-            let missing = Int(try d.i64()), other = Int(try d.i64())
-            let nc = try d.count(elementSize: 16)
-            var cats: [String: Int] = [:]
-            for _ in 0..<nc { cats[String(decoding: try d.raw(), as: UTF8.self)] = Int(try d.i64()) }
+            var d = try ByteReader(try r.raw(), magic: magic, supported: 1...2)
+            let acc = d.version == 1
+                ? try decodeVersion1(&d, profile: profile, maxNewCategories: maxNewCategories)
+                : try WindowAccumulator(serialized: try d.raw())
             try d.finish()
-            guard missing >= 0, other >= 0, cats.values.allSatisfy({ $0 >= 0 }) else {
-                throw DriftError(.corruptState, "negative count in checkpointed window of '\(name)'", context: ["feature": name])
-            }
-
-            var acc = WindowAccumulator(profile: profile, sketchK: sketchK, maxNewCategories: maxNewCategories)
-            let known = profile.categories ?? [:]
-            for c in cats.keys.sorted() where known[c] == nil { acc.add(category: c) }
-            try overwrite(&acc, \.histogram, histogram)
-            try overwrite(&acc, \.sketch, sketch)
-            try overwrite(&acc, \.moments, moments)
-            try overwrite(&acc, \.missing, missing)
-            try overwrite(&acc, \.categoryCounts, cats)
-            try overwrite(&acc, \.otherNewCategoryCount, other)
+            try check(acc, matches: profile)
             return acc
         } catch let e as DriftError {
             throw e
@@ -68,13 +33,29 @@ enum AccumulatorCodec {
         }
     }
 
-    /// Writes a stored property that is only publicly readable.
-    private static func overwrite<T>(_ acc: inout WindowAccumulator, _ path: KeyPath<WindowAccumulator, T>, _ value: T) throws(DriftError) {
-        guard let offset = MemoryLayout<WindowAccumulator>.offset(of: path) else {
-            throw DriftError(.corruptState, "this SluiceStats build does not allow restoring window accumulators")
+    private static func decodeVersion1(_ d: inout ByteReader, profile: FeatureProfile, maxNewCategories: Int) throws -> WindowAccumulator {
+        let name = String(decoding: try d.raw(), as: UTF8.self)
+        guard name == profile.name else { throw mismatch(profile, "is for feature '\(name)'") }
+        let histogram = try BinnedHistogram(serialized: try d.raw())
+        let sketch = try KLLSketch(serialized: try d.raw())
+        let moments = try Welford(serialized: try d.raw())
+        let missing = Int(try d.i64()), other = Int(try d.i64())
+        var cats: [String: Int] = [:]
+        for _ in 0..<(try d.count(elementSize: 16)) { cats[String(decoding: try d.raw(), as: UTF8.self)] = Int(try d.i64()) }
+        return try WindowAccumulator(restoring: profile, maxNewCategories: maxNewCategories, histogram: histogram, sketch: sketch,
+                                     moments: moments, missing: missing, categoryCounts: cats, otherNewCategoryCount: other)
+    }
+
+    /// A window only resumes against the reference it was accumulated for.
+    private static func check(_ acc: WindowAccumulator, matches profile: FeatureProfile) throws(DriftError) {
+        guard acc.feature == profile.name else { throw mismatch(profile, "is for feature '\(acc.feature)'") }
+        guard acc.type == profile.type else { throw mismatch(profile, "is \(acc.type.rawValue), the profile says \(profile.type.rawValue)") }
+        guard acc.histogram.edges == (profile.binEdges ?? []), acc.referenceCategories == Set((profile.categories ?? [:]).keys) else {
+            throw mismatch(profile, "has bins or categories that differ from the reference profile; was the profile replaced?")
         }
-        withUnsafeMutableBytes(of: &acc) { raw in
-            raw.baseAddress!.advanced(by: offset).assumingMemoryBound(to: T.self).pointee = value
-        }
+    }
+
+    private static func mismatch(_ profile: FeatureProfile, _ what: String) -> DriftError {
+        DriftError(.corruptState, "checkpointed window of '\(profile.name)' \(what)", context: ["feature": profile.name])
     }
 }

@@ -30,7 +30,7 @@ enum StateCodec {
             }
             var accs: [WindowAccumulator] = []
             for f in profile.features {
-                accs.append(try AccumulatorCodec.decode(from: &d, profile: f, sketchK: config.sketchK, maxNewCategories: config.maxNewCategories))
+                accs.append(try AccumulatorCodec.decode(from: &d, profile: f, maxNewCategories: config.maxNewCategories))
             }
             var perf: PerformanceWindow?
             if try d.u8() == 1 { perf = try decodePerformance(try d.raw()) }

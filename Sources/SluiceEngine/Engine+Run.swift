@@ -99,6 +99,7 @@ extension Engine {
     }
 
     func runBatch(_ task: PartitionTask, _ batch: PendingBatch, now: Int64, outputs: KafkaTaskOutputs) {
+        task.counters.recordsIn += batch.rejected.count
         let seq = task.tracker.begin(endOffsets: batch.endOffsets)
         currentToken = (slotOf(task), seq)
         for (record, error, source) in batch.rejected {
@@ -119,9 +120,15 @@ extension Engine {
         guard !sourcesPaused else { return }
         for task in tasks.values {
             let tps = task.topicPartitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
-            if !task.isPaused && task.tracker.inFlight > limit {
+            let inFlight = task.tracker.inFlight
+            if inFlight > maxInFlightSeen {
+                maxInFlightSeen = inFlight
+                status.update { $0.maxInFlightBatches = inFlight }
+            }
+            if !task.isPaused && inFlight > limit {
                 try consumer.pause(tps)
                 task.isPaused = true
+                status.update { $0.backpressurePauses += 1 }
             } else if task.isPaused && task.tracker.inFlight <= limit / 2 {
                 try consumer.resume(tps)
                 task.isPaused = false

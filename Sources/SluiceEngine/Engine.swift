@@ -47,6 +47,7 @@ public final class Engine: @unchecked Sendable {
     var sourcesPaused = false
     var lastStatusRefresh = ContinuousClock.now
     var recentBatchSeconds: [Double] = []
+    var maxInFlightSeen = 0
 
     private let stopFlag = StopFlag()
 

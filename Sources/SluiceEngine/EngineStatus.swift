@@ -28,6 +28,10 @@ public struct EngineStatus: Sendable, Codable {
     public var lastCheckpointDurationMs: Double?
     public var lastCheckpointBytes: Int?
     public var checkpoints: Int = 0
+    /// Most batches awaiting acknowledgement in one task at any time (backpressure bound).
+    public var maxInFlightBatches: Int = 0
+    /// How often partitions were paused for backpressure.
+    public var backpressurePauses: Int = 0
     public var stateKeys: [String: Int] = [:]
     public var drift: [DriftFeatureStatus] = []
     /// Seconds per processed batch (recent), for the latency histogram.

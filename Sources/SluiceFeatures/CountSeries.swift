@@ -7,7 +7,7 @@ final class CountSeries<A: Accumulator>: Series {
     let n: Int
     let grace: Int64
     /// Sorted by time; equal times keep arrival order.
-    var entries: [Entry] = []
+    @exclusivity(unchecked) var entries: [Entry] = []
 
     init(_ function: AggregateFunction, n: Int, grace: Int64) {
         self.function = function

@@ -54,12 +54,12 @@ public final class FeatureEngine {
     }
 
     final class KeyState {
-        var series: [any Series]
-        var lastEventTime: Int64 = .min
+        @exclusivity(unchecked) var series: [any Series]
+        @exclusivity(unchecked) var lastEventTime: Int64 = .min
         /// The due time of this key's live heap entry, if any.
-        var scheduledAt: Int64?
+        @exclusivity(unchecked) var scheduledAt: Int64?
         /// Listed in `dirtyList` since the last snapshot.
-        var dirty = false
+        @exclusivity(unchecked) var dirty = false
         init(series: [any Series]) { self.series = series }
     }
 
@@ -72,22 +72,22 @@ public final class FeatureEngine {
     /// Specialised operations per aggregate (see `SeriesOps`).
     let ops: [SeriesOps]
 
-    var states: [[UInt8]: KeyState] = [:]
-    var dueQueue = DueQueue()
-    var tracker: WatermarkTracker?
+    @exclusivity(unchecked) var states: [[UInt8]: KeyState] = [:]
+    @exclusivity(unchecked) var dueQueue = DueQueue()
+    @exclusivity(unchecked) var tracker: WatermarkTracker?
     /// Reused per record to avoid allocating.
-    var entryBuffer: [Entry] = []
+    @exclusivity(unchecked) var entryBuffer: [Entry] = []
 
     /// The current watermark (`Int64.min` before any).
-    public internal(set) var watermark: Int64 = .min
+    @exclusivity(unchecked) public internal(set) var watermark: Int64 = .min
     /// The largest event time accepted so far: "now" in event time, used by `lookup`.
-    public internal(set) var streamTime: Int64 = .min
+    @exclusivity(unchecked) public internal(set) var streamTime: Int64 = .min
     /// Keys changed (or evicted) since the last `markClean()`.
     public var dirtyKeys: Set<[UInt8]> { Set(dirtyList) }
     /// Dirty keys in the order they became dirty (may repeat a key evicted and recreated). A per-key
     /// flag avoids hashing the key a second time on every record.
-    var dirtyList: [[UInt8]] = []
-    public internal(set) var counters = FeatureCounters()
+    @exclusivity(unchecked) var dirtyList: [[UInt8]] = []
+    @exclusivity(unchecked) public internal(set) var counters = FeatureCounters()
 
     /// - Throws: `FeatureError.invalidConfiguration` for duplicate names, bad windows or parameters, or
     ///   a key TTL shorter than a window.
@@ -167,18 +167,19 @@ public final class FeatureEngine {
         let state = stateFor(key)
         closeWindows(key, state, into: &out)
         let perEvent = configuration.emit.perEvent
+        let inputCount = record.fields.count
         if perEvent {
             record.eventTime = t
-            record.fields.reserveCapacity(record.fields.count + specs.count)
+            record.fields.reserveCapacity(inputCount + specs.count)
         }
         for i in specs.indices {
             let series = state.series[i], op = ops[i]
             if queryBefore[i] {
-                if perEvent { record.fields[specs[i].name] = op.value(series, t) }
+                if perEvent { Self.setFeature(&record.fields, specs[i].name, op.value(series, t), inputCount) }
                 op.insert(series, entryBuffer[i])
             } else {
                 op.insert(series, entryBuffer[i])
-                if perEvent { record.fields[specs[i].name] = op.value(series, t) }
+                if perEvent { Self.setFeature(&record.fields, specs[i].name, op.value(series, t), inputCount) }
             }
         }
         state.lastEventTime = max(state.lastEventTime, t)
@@ -186,7 +187,7 @@ public final class FeatureEngine {
         markDirty(key, state)
         counters.accepted += 1
         if configuration.emit.onClose { schedule(key, state) }
-        if perEvent { out.append(.event(record)) }
+        if perEvent { out.append(.event(consume record)) }
         observe(t, processingTime, into: &out)
     }
 
@@ -211,6 +212,18 @@ public final class FeatureEngine {
             }
         }
         return nil
+    }
+
+    /// Same effect as `fields[name] = value`, but only the record's own `inputCount` fields can hold
+    /// `name` (aggregate names are unique), and the length check skips most string comparisons.
+    @inline(__always)
+    static func setFeature(_ fields: inout Fields, _ name: String, _ value: Value, _ inputCount: Int) {
+        let n = name.utf8.count
+        for j in 0..<inputCount where fields.storage[j].name.utf8.count == n && fields.storage[j].name == name {
+            fields.storage[j].value = value
+            return
+        }
+        fields.append(name, value)
     }
 
     func markDirty(_ key: [UInt8], _ state: KeyState?) {

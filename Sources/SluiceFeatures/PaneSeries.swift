@@ -9,6 +9,10 @@ import SluiceCore
 ///   panes cut by the window edges. Results are exact; the work per query is O(buckets + D/buckets
 ///   worth of events at the edges), not O(events in D).
 /// - Unbounded is a single pane.
+///
+/// Each pane keeps `full` (every entry) and `settled` (entries older than the settle bound, which no
+/// future query can split); the raw entries a query may still split live in one shared `RawLog`.
+/// A point-in-time query on a pane is `settled ⊕ {raw entries of the pane with time ≤ t}`.
 final class PaneSeries<A: Accumulator>: Series {
     enum Kind {
         case aligned(size: Int64, every: Int64)
@@ -18,20 +22,26 @@ final class PaneSeries<A: Accumulator>: Series {
 
     struct Pane {
         var index: Int64
-        var seg: Segment<A>
+        var settled: A
+        var full: A
+        var minTime: Int64 = .max
+        var maxTime: Int64 = .min
+        /// Entries ever inserted (with or without input); persisted for the state layout.
+        var count: Int = 0
     }
 
     let function: AggregateFunction
     let kind: Kind
     let grace: Int64
     let width: Int64
-    /// Sorted by index.
-    var panes: [Pane] = []
+    let isUnbounded: Bool
+    /// Live panes are `panes[head...]`, sorted by index. Dropped panes stay before `head` until the
+    /// dead prefix is compacted (see `RawLog` for why).
+    @exclusivity(unchecked) var panes: [Pane] = []
+    @exclusivity(unchecked) var head = 0
+    @exclusivity(unchecked) var raw = RawLog()
     /// Aligned windows ending at or before this time are closed.
-    var closedThrough: Int64 = .min
-    /// A lower bound on the oldest raw (unsettled) entry, so `close` skips the settle scan when
-    /// nothing can settle. Not persisted: a restored series rescans once.
-    var oldestRaw: Int64 = .min
+    @exclusivity(unchecked) var closedThrough: Int64 = .min
 
     init(_ function: AggregateFunction, window: WindowSpec, grace: Int64, slidingBuckets: Int) {
         self.function = function
@@ -45,30 +55,39 @@ final class PaneSeries<A: Accumulator>: Series {
             width = max(1, (d + b - 1) / b)
         default: kind = .unbounded; width = 1
         }
+        if case .unbounded = kind { isUnbounded = true } else { isUnbounded = false }
     }
 
     @inline(__always)
-    func paneIndex(_ t: Int64) -> Int64 {
-        if case .unbounded = kind { return 0 }
-        return TimeMath.floorDiv(t, width)
-    }
+    func paneIndex(_ t: Int64) -> Int64 { isUnbounded ? 0 : TimeMath.floorDiv(t, width) }
 
     /// Start time of pane `i` (by index, so that no pane is copied just to read it).
     @inline(__always)
     func start(_ i: Int) -> Int64 { panes[i].index &* width }
 
+    /// Last time covered by pane `i`.
+    @inline(__always)
+    func last(_ i: Int) -> Int64 { isUnbounded ? .max : TimeMath.add(start(i), width - 1) }
+
     func insert(_ e: Entry) {
-        oldestRaw = min(oldestRaw, e.time)
         let idx = paneIndex(e.time)
         var i = panes.count
-        while i > 0 && panes[i - 1].index > idx { i -= 1 }
-        if i > 0 && panes[i - 1].index == idx {
-            panes[i - 1].seg.insert(e)
-        } else {
-            var seg = Segment<A>(function)
-            seg.insert(e)
-            panes.insert(Pane(index: idx, seg: seg), at: i)
+        while i > head && panes[i - 1].index > idx { i -= 1 }
+        if i == head || panes[i - 1].index != idx {
+            let p = Pane(index: idx, settled: A(function), full: A(function))
+            if i == panes.count {
+                if head > 0 && panes.count == panes.capacity { compactPanes(); i = panes.count }
+                panes.append(p)
+            } else {
+                panes.insert(p, at: i)
+            }
+            i += 1
         }
+        if e.present { panes[i - 1].full.add(e) }
+        panes[i - 1].minTime = min(panes[i - 1].minTime, e.time)
+        panes[i - 1].maxTime = max(panes[i - 1].maxTime, e.time)
+        panes[i - 1].count += 1
+        raw.insert(e)
     }
 
     func value(at t: Int64) -> Value { aggregate(at: t).result(at: t) }
@@ -78,7 +97,7 @@ final class PaneSeries<A: Accumulator>: Series {
         var isSliding = false
         switch kind {
         case .unbounded:
-            return panes.first?.seg.value(upTo: t, function) ?? A(function)
+            return head < panes.count ? part(head, from: .min, upTo: t, sliding: false) : A(function)
         case .aligned(let size, let every):
             lo = Lateness.firstWindowStart(t: t, size: size, every: every)
         case .sliding(let d):
@@ -87,24 +106,40 @@ final class PaneSeries<A: Accumulator>: Series {
         }
         // Panes overlapping [lo, t], found from the newest end (where queries usually land).
         var hi = panes.count
-        while hi > 0 && start(hi - 1) > t { hi -= 1 }
+        while hi > head && start(hi - 1) > t { hi -= 1 }
         var first = hi
-        while first > 0 && TimeMath.add(start(first - 1), width - 1) >= lo { first -= 1 }
+        while first > head && last(first - 1) >= lo { first -= 1 }
         if first == hi { return A(function) }
-        // Aligned panes lie wholly inside the window, so only their upper edge can cut; sliding panes
-        // keep every raw entry, so both edges can.
-        @inline(__always) func part(_ i: Int) -> A {
-            isSliding ? panes[i].seg.value(from: lo, upTo: t, function) : panes[i].seg.value(upTo: t, function)
-        }
-        if first + 1 == hi { return part(first) }
+        if first + 1 == hi { return part(first, from: lo, upTo: t, sliding: isSliding) }
         var acc = A(function)
-        for i in first..<hi { acc.merge(part(i)) }
+        for i in first..<hi { acc.merge(part(i, from: lo, upTo: t, sliding: isSliding)) }
         return acc
+    }
+
+    /// Pane `i` restricted to `[lo, t]`. Aligned panes lie wholly inside the window, so only their upper
+    /// edge can cut; sliding panes never settle (their lower edge may cut anywhere), so both can.
+    private func part(_ i: Int, from lo: Int64, upTo t: Int64, sliding: Bool) -> A {
+        let p = panes[i]
+        if sliding {
+            if p.minTime >= lo && p.maxTime <= t { return p.full }
+        } else if p.maxTime <= t {
+            return p.full
+        }
+        var a = sliding ? A(function) : p.settled
+        let from = sliding ? max(lo, start(i)) : (isUnbounded ? Int64.min : start(i))
+        let to = min(t, last(i))
+        var j = raw.lowerBound(from)
+        let n = raw.items.count
+        while j < n && raw.items[j].time <= to {
+            if raw.items[j].present { a.add(raw.items[j]) }
+            j += 1
+        }
+        return a
     }
 
     var nextDue: Int64? {
         guard case .aligned(let size, let every) = kind else { return nil }
-        for i in panes.indices {
+        for i in head..<panes.count {
             let ps = start(i)
             let s = firstOpenStart(containing: ps, size: size, every: every)
             if s <= ps { return TimeMath.add(TimeMath.add(s, size), grace) }
@@ -125,50 +160,72 @@ final class PaneSeries<A: Accumulator>: Series {
         let bound = TimeMath.sub(watermark, grace)
         switch kind {
         case .unbounded:
-            let settle = max(settleBelow, bound)
-            if !panes.isEmpty && oldestRaw < settle {
-                panes[0].seg.settle(below: settle)
-                oldestRaw = panes[0].seg.tail.first?.time ?? .max
-            }
+            settle(below: max(settleBelow, bound))
             return []
         case .sliding(let d):
             // Future queries are at t ≥ the settle bound and reach back to t − D + 1.
             let keepFrom = TimeMath.sub(max(settleBelow, bound), d)
-            var n = 0
+            var n = head
             while n < panes.count && TimeMath.add(start(n), width) <= keepFrom { n += 1 }
-            if n > 0 { panes.removeFirst(n) }
+            dropPanes(through: n)
             return []
         case .aligned(let size, let every):
             var out: [ClosedValue] = []
             if bound > closedThrough {
                 if emit, let due = nextDue, due <= watermark { out = emitWindows(through: bound, size: size, every: every) }
                 closedThrough = bound
-                var n = 0
+                var n = head
                 while n < panes.count && TimeMath.add(TimeMath.floorTo(start(n), every), size) <= closedThrough { n += 1 }
-                if n > 0 { panes.removeFirst(n) }
+                dropPanes(through: n)
             }
             // This aggregate alone accepts events later than bound − every (see Lateness); the engine's
             // bound is at least as tight.
-            let settle = max(settleBelow, TimeMath.sub(bound, every))
-            if oldestRaw < settle {
-                var oldest = Int64.max
-                for i in panes.indices {
-                    panes[i].seg.settle(below: settle)
-                    if let f = panes[i].seg.tail.first?.time { oldest = min(oldest, f) }
-                }
-                oldestRaw = oldest
-            }
+            settle(below: max(settleBelow, TimeMath.sub(bound, every)))
             return out
         }
     }
 
+    /// Drops the live panes before index `n` together with their raw entries.
+    private func dropPanes(through n: Int) {
+        guard n > head else { return }
+        head = n
+        if head == panes.count {
+            panes.removeAll(keepingCapacity: true)
+            head = 0
+            raw.removeAll()
+            return
+        }
+        raw.drop(below: start(head))
+        if head >= panes.count - head { compactPanes() }
+    }
+
+    private func compactPanes() {
+        panes.removeFirst(head)
+        head = 0
+    }
+
+    /// Folds raw entries older than `bound` into their panes' `settled` state.
+    private func settle(below bound: Int64) {
+        guard raw.oldestTime < bound else { return }
+        var p = head
+        var j = raw.head
+        let n = raw.items.count
+        while j < n && raw.items[j].time < bound {
+            let idx = paneIndex(raw.items[j].time)
+            while panes[p].index < idx { p += 1 }
+            if raw.items[j].present { panes[p].settled.add(raw.items[j]) }
+            j += 1
+        }
+        raw.advance(by: j - raw.head)
+    }
+
     /// Windows with closedThrough < end ≤ bound that contain data, in end order.
     private func emitWindows(through bound: Int64, size: Int64, every: Int64) -> [ClosedValue] {
-        guard !panes.isEmpty else { return [] }
+        guard head < panes.count else { return [] }
         var out: [ClosedValue] = []
-        var s = firstOpenStart(containing: start(0), size: size, every: every)
+        var s = firstOpenStart(containing: start(head), size: size, every: every)
         let lastStart = TimeMath.sub(bound, size)
-        var pi = 0
+        var pi = head
         while s <= lastStart {
             while pi < panes.count && start(pi) < s { pi += 1 }
             guard pi < panes.count else { break }
@@ -181,26 +238,55 @@ final class PaneSeries<A: Accumulator>: Series {
             }
             var acc = A(function)
             var j = pi
-            while j < panes.count && start(j) < end { acc.merge(panes[j].seg.full); j += 1 }
+            while j < panes.count && start(j) < end { acc.merge(panes[j].full); j += 1 }
             out.append(ClosedValue(start: s, end: end, value: acc.result(at: end - 1)))
             s &+= every
         }
         return out
     }
 
+    /// Layout (unchanged from the per-pane segments it replaced): closed-through, then per pane its
+    /// index, settled and full state, min/max time, count and its raw entries.
     func encode(into w: inout StateWriter) {
         w.i64(closedThrough)
-        w.u32(UInt32(panes.count))
-        for p in panes { w.i64(p.index); p.seg.encode(into: &w) }
+        w.u32(UInt32(panes.count - head))
+        var j = raw.head
+        for i in head..<panes.count {
+            let p = panes[i]
+            w.i64(p.index)
+            p.settled.encode(into: &w)
+            p.full.encode(into: &w)
+            w.i64(p.minTime); w.i64(p.maxTime); w.i64(Int64(p.count))
+            let begin = j
+            while j < raw.items.count && paneIndex(raw.items[j].time) == p.index { j += 1 }
+            w.u32(UInt32(j - begin))
+            for k in begin..<j { raw.items[k].encode(into: &w) }
+        }
     }
 
     func decodeState(from r: inout StateReader) throws(FeatureError) {
         closedThrough = try r.i64()
         let n = try r.count(minSize: 8)
         panes.reserveCapacity(n)
+        var lastTime = Int64.min
         for _ in 0..<n {
             let idx = try r.i64()
-            panes.append(Pane(index: idx, seg: try Segment<A>(decoding: &r, function)))
+            let settled = try A(decoding: &r, function)
+            let full = try A(decoding: &r, function)
+            let minTime = try r.i64(), maxTime = try r.i64(), count = Int(try r.i64())
+            if let prev = panes.last, prev.index >= idx {
+                throw FeatureError(.corruptState, "pane indices are not increasing", context: ["offset": "\(r.pos)"])
+            }
+            panes.append(Pane(index: idx, settled: settled, full: full, minTime: minTime, maxTime: maxTime, count: count))
+            let c = try r.count(minSize: 26)
+            for _ in 0..<c {
+                let e = try Entry(decoding: &r)
+                guard paneIndex(e.time) == idx, e.time >= lastTime else {
+                    throw FeatureError(.corruptState, "raw entry outside its pane or out of order", context: ["offset": "\(r.pos)"])
+                }
+                lastTime = e.time
+                raw.items.append(e)
+            }
         }
     }
 }

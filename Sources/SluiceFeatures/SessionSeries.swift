@@ -18,7 +18,7 @@ final class SessionSeries<A: Accumulator>: Series {
     let gap: Int64
     let grace: Int64
     /// Sorted by start; windows never overlap.
-    var sessions: [Session] = []
+    @exclusivity(unchecked) var sessions: [Session] = []
 
     init(_ function: AggregateFunction, gap: Int64, grace: Int64) {
         self.function = function

@@ -48,7 +48,7 @@ extension PartitionState {
                 guard manifest.seq == entry.seq else {
                     throw StateError(.corruptManifest, "manifest seq \(manifest.seq) does not match its file name", path: path)
                 }
-                var loaded: [String: [StateKey: KeyValueStore.Slot]] = [:]
+                var loaded: [String: StoreLoader] = [:]
                 var bytes = 0
                 var raw = 0
                 for name in Set(manifest.segments.map(\.store)) {
@@ -60,7 +60,10 @@ extension PartitionState {
                         for ref in refs { try openChecked(ref).verifyChecksums() }
                     }
                 }
-                for (name, store) in stores { store.replaceContents(loaded[name] ?? [:]) }
+                for (name, store) in stores {
+                    var loader = loaded.removeValue(forKey: name) ?? StoreLoader(capacity: 0)
+                    store.replaceContents(&loader)
+                }
                 currentManifest = manifest
                 return RestoreResult(
                     manifestSeq: manifest.seq, manifestPath: path, sourceOffsets: manifest.typedSourceOffsets,
@@ -84,23 +87,17 @@ extension PartitionState {
         return reader
     }
 
-    /// Applies a store's segments oldest to newest into a fresh map, validating every block.
-    private func loadSegments(_ refs: [SegmentRef], bytes: inout Int, raw: inout Int) throws -> [StateKey: KeyValueStore.Slot] {
-        var map: [StateKey: KeyValueStore.Slot] = [:]
-        map.reserveCapacity(refs.reduce(0) { $0 + $1.entries })
+    /// Applies a store's segments oldest to newest into a fresh map, validating every block. Capacity for
+    /// every entry the manifest lists is reserved first; entries go straight from each decompressed block
+    /// into the map.
+    private func loadSegments(_ refs: [SegmentRef], bytes: inout Int, raw: inout Int) throws -> StoreLoader {
+        var loader = StoreLoader(capacity: refs.reduce(0) { $0 + $1.entries })
         for ref in refs {
             let reader = try openChecked(ref, requireKey: true)
-            try reader.forEachEntry { key, value, ts in
-                let k = StateKey([UInt8](key))
-                if let value {
-                    map[k] = KeyValueStore.Slot(value: [UInt8](value), timestamp: ts ?? 0)
-                } else {
-                    map.removeValue(forKey: k)
-                }
-            }
+            for k in reader.blocks.indices { try reader.visitEntries(inBlock: k, &loader) }
             bytes += reader.info.bytes
             raw += reader.info.rawBytes
         }
-        return map
+        return loader
     }
 }

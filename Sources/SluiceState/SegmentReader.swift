@@ -142,7 +142,7 @@ public final class SegmentReader {
                 }
                 decrypted = plain
             }
-            let out: [UInt8]? = try decrypted.withUnsafeBytes { d in
+            let out: [UInt8]? = decrypted.withUnsafeBytes { d in
                 if header.keyID != nil { compressedPayload = d }
                 guard compressedPayload.count <= 1 << 30, rawLen <= 1 << 30 else { return nil }
                 return compressor.decompress(compressedPayload, rawLength: rawLen)
@@ -159,6 +159,15 @@ public final class SegmentReader {
     public func forEachEntry(
         inBlock k: Int, _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer?, Int64?) throws -> Void
     ) throws {
+        try withoutActuallyEscaping(body) { body in
+            var visitor = ClosureEntryVisitor(body: body)
+            try visitEntries(inBlock: k, &visitor)
+        }
+    }
+
+    /// Decodes block `k` straight from its decompressed buffer into `visitor`, checking framing and key order.
+    /// Generic rather than a closure so hot callers (restore) are specialised and inlined per entry.
+    func visitEntries<V: SegmentEntryVisitor>(inBlock k: Int, _ visitor: inout V) throws {
         let (bytes, expected) = try plaintext(k)
         func bad(_ reason: String) -> StateError { .corruptSegment(path, region: .block(k), reason: reason) }
         try bytes.withUnsafeBytes { buf in
@@ -183,7 +192,7 @@ public final class SegmentReader {
                 }
                 if let previous, compareBytes(previous, key) >= 0 { throw bad("keys out of order at entry \(n)") }
                 previous = key
-                try body(key, value, ts)
+                try visitor.visit(key: key, value: value, timestamp: ts)
                 n += 1
             }
             guard n == expected else { throw bad("decoded \(n) entries, framing says \(expected)") }
@@ -230,5 +239,17 @@ public final class SegmentReader {
             }
         }
         return found
+    }
+}
+
+/// Receives the entries of a block as views into the decompressed buffer (valid only during the call).
+protocol SegmentEntryVisitor {
+    mutating func visit(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, timestamp: Int64?) throws
+}
+
+private struct ClosureEntryVisitor: SegmentEntryVisitor {
+    let body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer?, Int64?) throws -> Void
+    func visit(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, timestamp: Int64?) throws {
+        try body(key, value, timestamp)
     }
 }

@@ -41,6 +41,16 @@ public struct FeatureDrift: Sendable, Codable, Equatable {
         case missingRatePValue = "missing_rate_p_value", missingRateDrifted = "missing_rate_drifted"
         case newCategories = "new_categories"
     }
+
+    /// Memberwise initialiser (optional fields default to nil).
+    public init(name: String, type: FeatureType, test: DriftTest, statistic: Double, pValue: Double? = nil,
+                threshold: Double, drifted: Bool, missingRate: Double? = nil, referenceMissingRate: Double? = nil,
+                missingRatePValue: Double? = nil, missingRateDrifted: Bool? = nil, newCategories: [String]? = nil) {
+        self.name = name; self.type = type; self.test = test; self.statistic = statistic; self.pValue = pValue
+        self.threshold = threshold; self.drifted = drifted; self.missingRate = missingRate
+        self.referenceMissingRate = referenceMissingRate; self.missingRatePValue = missingRatePValue
+        self.missingRateDrifted = missingRateDrifted; self.newCategories = newCategories
+    }
 }
 
 /// An alarm raised by a streaming detector during the window.
@@ -84,6 +94,16 @@ public struct DriftReport: Sendable, Codable, Equatable {
         case referenceProfileId = "reference_profile_id", windowStart = "window_start", windowEnd = "window_end"
         case datasetDrift = "dataset_drift", driftShare = "drift_share", driftShareThreshold = "drift_share_threshold"
         case detectorAlarms = "detector_alarms"
+    }
+
+    /// Memberwise initialiser; `DriftComparator` builds reports, this one serves tests and replays.
+    public init(reportId: String, topology: String, operator op: String, modelVersion: String? = nil,
+                referenceProfileId: String, windowStart: Int64, windowEnd: Int64, n: Int, features: [FeatureDrift],
+                datasetDrift: Bool, driftShare: Double, driftShareThreshold: Double, detectorAlarms: [DetectorAlarm] = []) {
+        self.reportId = reportId; self.topology = topology; self.operator = op; self.modelVersion = modelVersion
+        self.referenceProfileId = referenceProfileId; self.windowStart = windowStart; self.windowEnd = windowEnd
+        self.n = n; self.features = features; self.datasetDrift = datasetDrift; self.driftShare = driftShare
+        self.driftShareThreshold = driftShareThreshold; self.detectorAlarms = detectorAlarms
     }
 
     /// Names of drifted features, in report order.

@@ -18,7 +18,9 @@ public struct WindowAccumulator: Sendable, Equatable {
     /// Values of new categories beyond `maxNewCategories` (counted, not named).
     public private(set) var otherNewCategoryCount = 0
     public let maxNewCategories: Int
-    private let referenceCategories: Set<String>
+    /// Category names of the reference profile; any other category counts as new.
+    public let referenceCategories: Set<String>
+    /// New (non-reference) categories named in `categoryCounts`; at most `maxNewCategories`.
     private var newCategoryNames = 0
 
     /// Name used for the overflow bucket of new categories in tests.
@@ -97,6 +99,34 @@ public struct WindowAccumulator: Sendable, Equatable {
         sketch = KLLSketch(clampedK: k)
         self.maxNewCategories = maxNewCategories
         self.referenceCategories = referenceCategories
+    }
+
+    /// Rebuilds an accumulator from its parts after checking they could have come from `add` calls (used by
+    /// `init(serialized:)` and `init(restoring:...)`). - Throws: `corruptEncoding` on inconsistent parts.
+    init(feature: String, type: FeatureType, referenceCategories: Set<String>, maxNewCategories: Int,
+         histogram: BinnedHistogram, sketch: KLLSketch, moments: Welford, missing: Int,
+         categoryCounts: [String: Int], otherNewCategoryCount: Int) throws(StatsError) {
+        let context = ["feature": feature]
+        guard missing >= 0, otherNewCategoryCount >= 0, maxNewCategories >= 0,
+              histogram.counts.allSatisfy({ $0 >= 0 }), categoryCounts.values.allSatisfy({ $0 >= 0 }) else {
+            throw StatsError(.corruptEncoding, "window accumulator of '\(feature)' holds a negative count", context: context)
+        }
+        // The histogram, sketch and moments all see every non-missing numeric value.
+        guard histogram.total == sketch.count, sketch.count == moments.count else {
+            throw StatsError(.corruptEncoding, "window accumulator of '\(feature)' has histogram, sketch and moments of different counts",
+                             context: context.merging(["histogram": "\(histogram.total)", "sketch": "\(sketch.count)",
+                                                       "moments": "\(moments.count)"]) { a, _ in a })
+        }
+        let named = categoryCounts.keys.reduce(0) { referenceCategories.contains($1) ? $0 : $0 + 1 }
+        guard named <= maxNewCategories else {
+            throw StatsError(.corruptEncoding, "window accumulator of '\(feature)' names \(named) new categories, more than its limit of \(maxNewCategories)",
+                             context: context)
+        }
+        self.feature = feature; self.type = type
+        self.referenceCategories = referenceCategories; self.maxNewCategories = maxNewCategories
+        self.histogram = histogram; self.sketch = sketch; self.moments = moments; self.missing = missing
+        self.categoryCounts = categoryCounts; self.otherNewCategoryCount = otherNewCategoryCount
+        newCategoryNames = named
     }
 
     /// Number of stored numbers/entries (bins + retained sketch values + category entries): bounded by

@@ -89,14 +89,41 @@ import Testing
             num.add(i % 50 == 0 ? .nan : rng.normal())
             cat.add(category: i % 40 == 0 ? "n\(i % 7)" : (i % 33 == 0 ? nil : rng.pick(Synthetic.cats, Synthetic.before)))
         }
-        for (acc, feature, k, maxNew) in [(num, "a", 64, 100), (cat, "c", 200, 3)] {
+        for (acc, feature) in [(num, "a"), (cat, "c")] {
             var w = ByteWriter(magic: "TEST", version: 1)
             AccumulatorCodec.encode(acc, into: &w)
             var r = try ByteReader(w.bytes, magic: "TEST", supported: 1...1)
-            let back = try AccumulatorCodec.decode(from: &r, profile: profile.feature(feature)!, sketchK: k, maxNewCategories: maxNew)
+            // The config's limit (100) does not override the one the window was started with (3).
+            let back = try AccumulatorCodec.decode(from: &r, profile: profile.feature(feature)!, maxNewCategories: 100)
             #expect(back == acc)
         }
         #expect(cat.otherNewCategoryCount > 0)
+    }
+
+    /// Checkpoints written by earlier builds (DRAC version 1: the accumulator's parts) still restore exactly.
+    @Test func version1AccumulatorsStillRestore() throws {
+        let profile = try Synthetic.profile()
+        var rng = TestRandom(seed: 5)
+        var cat = WindowAccumulator(profile: profile.feature("c")!, maxNewCategories: 3)
+        for i in 0..<5000 { cat.add(category: i % 40 == 0 ? "n\(i % 7)" : (i % 33 == 0 ? nil : rng.pick(Synthetic.cats, Synthetic.before))) }
+        var v1 = ByteWriter(magic: AccumulatorCodec.magic, version: 1)
+        v1.raw(Array("c".utf8)); v1.raw(cat.histogram.serialized()); v1.raw(cat.sketch.serialized()); v1.raw(cat.moments.serialized())
+        v1.i64(Int64(cat.missing)); v1.i64(Int64(cat.otherNewCategoryCount))
+        let cats = cat.categoryCounts.sorted { $0.key < $1.key }
+        v1.u64(UInt64(cats.count))
+        for (name, n) in cats { v1.raw(Array(name.utf8)); v1.i64(Int64(n)) }
+        var outer = ByteWriter(magic: "TEST", version: 1)
+        outer.raw(v1.bytes)
+        var r = try ByteReader(outer.bytes, magic: "TEST", supported: 1...1)
+        #expect(try AccumulatorCodec.decode(from: &r, profile: profile.feature("c")!, maxNewCategories: 3) == cat)
+        // The same bytes against another feature are refused, naming the feature.
+        r = try ByteReader(outer.bytes, magic: "TEST", supported: 1...1)
+        do {
+            _ = try AccumulatorCodec.decode(from: &r, profile: profile.feature("a")!, maxNewCategories: 3)
+            Issue.record("expected corruptState")
+        } catch {
+            #expect(error.code == .corruptState && error.message.contains("is for feature 'c'"))
+        }
     }
 
     @Test func corruptStateIsRejected() throws {
