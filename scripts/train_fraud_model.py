@@ -51,7 +51,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sluice", default=".build/release/sluice", help="sluice binary (default: %(default)s)")
     ap.add_argument("--workdir", help="work directory (default: a new temporary directory, kept)")
-    ap.add_argument("--events", type=int, default=60000, help="synthetic events (default: %(default)s)")
+    ap.add_argument("--events", type=int, default=120000, help="synthetic events (default: %(default)s)")
     ap.add_argument("--seed", type=int, default=11, help="data seed (default: %(default)s)")
     args = ap.parse_args()
 

@@ -18,7 +18,7 @@ public enum BackfillRunner {
 
     public static func run(topology: Topology, inputPath: String, sourceID: String? = nil, batchSize: Int = 1000) throws -> [Output] {
         let plan = DataflowPlan(topology: topology)
-        let resources = OperatorResources(topology: topology, logger: .init(label: "sluice.backfill"))
+        let resources = OperatorResources(topology: topology, logger: .init(label: "sluice.backfill"), offline: true)
         let factory = try TaskFactory.standard(topology: topology, resources: resources)
         guard let source = sourceID.flatMap({ topology.source($0) }) ?? topology.sources.first else {
             throw EngineError("topology '\(topology.metadata.name)' has no source")

@@ -94,7 +94,7 @@ extension Engine {
             case .assigned(let tps): return try assign(tps)
             case .revoked(let tps):
                 let keys = taskKeys(for: tps)
-                try checkpoint(tasks: keys, reason: "revoked")
+                if !shuttingDown { try checkpoint(tasks: keys, reason: "revoked") }
                 removeTasks(keys)
             case .lost(let tps):
                 // Someone else may own these already: drop without committing anything.

@@ -173,6 +173,8 @@ extension Engine {
         if fatalError == nil {
             try checkpoint(tasks: Array(tasks.keys), reason: "shutdown")
         }
+        // Everything is checkpointed: the revocation that closing triggers has nothing left to save.
+        shuttingDown = true
         consumer.close()
         try? producer.flush(timeoutMs: 30_000)
         status.update { $0.state = "stopped" }

@@ -48,6 +48,7 @@ public final class Engine: @unchecked Sendable {
     var lastStatusRefresh = ContinuousClock.now
     var recentBatchSeconds: [Double] = []
     var maxInFlightSeen = 0
+    var shuttingDown = false
 
     private let stopFlag = StopFlag()
 

@@ -20,9 +20,13 @@ final class OperatorResources: @unchecked Sendable {
     /// Infer operator id → (registry, model name), for rollback hooks and control messages.
     private(set) var inferTargets: [String: (ModelRegistry, String)] = [:]
 
-    init(topology: Topology, logger: Logger) {
+    /// Offline runs (backfill, `state get`) never change a registry: no rollout start, no rollback.
+    let offline: Bool
+
+    init(topology: Topology, logger: Logger, offline: Bool = false) {
         self.topology = topology
         self.logger = logger
+        self.offline = offline
     }
 
     func registry(at directory: String) -> ModelRegistry {
@@ -40,13 +44,17 @@ final class OperatorResources: @unchecked Sendable {
 
     /// Rolls back the model behind an infer operator (the drift operator's `on_drift.rollback`).
     func rollback(inferOperator id: String, reason: String) {
+        if offline {
+            logger.notice("drift would roll back '\(id)' (\(reason)); offline runs leave the registry unchanged")
+            return
+        }
         guard let (registry, name) = lock.withLock({ inferTargets[id] }) else {
             logger.warning("rollback requested for '\(id)', which does not use a model registry")
             return
         }
         do {
             let deployment = try registry.rollback(model: name, reason: reason)
-            logger.notice("model rolled back", metadata: ["model": "\(name)", "active": "\(deployment.active)", "reason": "\(reason)"])
+            logger.notice("model rolled back", metadata: ["model": "\(name)", "active": "\(deployment.active.version)", "reason": "\(reason)"])
         } catch {
             logger.error("model rollback failed", metadata: ["model": "\(name)", "error": "\(error)"])
         }
@@ -133,7 +141,7 @@ extension TaskFactory {
             let registry = resources.registry(at: registryRoot(directory, name: name))
             source = .registry(registry, name: name, version: version.description)
             resources.noteInferTarget(infer.common.id, registry, name)
-            if let rollout = infer.rollout, let candidate = rollout.candidate {
+            if let rollout = infer.rollout, let candidate = rollout.candidate, !resources.offline {
                 let current = try registry.deployment(name).current
                 switch rollout.strategy {
                 case .canary where current.candidate?.version != candidate.description:

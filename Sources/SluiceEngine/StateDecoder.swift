@@ -8,7 +8,7 @@ public enum StateDecoder {
         guard let op = topology.operator(operatorID) else {
             throw EngineError("topology '\(topology.metadata.name)' has no operator '\(operatorID)'")
         }
-        let resources = OperatorResources(topology: topology, logger: .init(label: "sluice.state"))
+        let resources = OperatorResources(topology: topology, logger: .init(label: "sluice.state"), offline: true)
         guard let stateful = try TaskFactory.makeOperator(op, partition: 0, topology: topology, resources: resources) as? any StatefulOperator
         else { throw EngineError("operator '\(operatorID)' keeps no state") }
         let store = try KeyValueStore(name: operatorID)

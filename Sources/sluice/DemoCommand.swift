@@ -8,7 +8,7 @@ import Synchronization
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "The live demo and its synthetic data.",
-        subcommands: [DemoKafkaCommand.self, DemoDataCommand.self], defaultSubcommand: DemoKafkaCommand.self)
+        subcommands: [DemoFraudCommand.self, DemoKafkaCommand.self, DemoDataCommand.self], defaultSubcommand: DemoFraudCommand.self)
 }
 
 /// Synthetic transactions (and their labels) to files: training data for the demo model, backfill input.

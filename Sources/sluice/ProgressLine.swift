@@ -21,6 +21,11 @@ struct ProgressLine {
         }
     }
 
+    /// Clears the line so other output can be printed above it.
+    func clear() {
+        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+
     func finish() {
         if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
     }

@@ -16,9 +16,11 @@ struct SyntheticTransactions {
     let invalidEvery: Int?
     private(set) var produced = 0
     var startTime: Int64
+    let spacing: Int64
 
     init(seed: UInt64 = 42, users: Int = 10_000, driftAfter: Int? = nil, invalidEvery: Int? = nil,
-         startTime: Int64 = 1_764_000_000_000) {
+         startTime: Int64 = 1_764_000_000_000, spacing: Int64 = 20) {
+        self.spacing = spacing
         rng = SplitMix64(seed: seed)
         self.users = users
         self.driftAfter = driftAfter
@@ -41,7 +43,7 @@ struct SyntheticTransactions {
         let category = Self.categories[pick(weights)]
         let mean = drifted ? 4.1 : 3.6
         var amount = (exp(mean + 0.9 * normal()) * 100).rounded() / 100
-        let ts = startTime + Int64(i) * 20 + Int64(rng.next() % 15)
+        let ts = startTime + Int64(i) * spacing + Int64(rng.next() % UInt64(max(spacing * 3 / 4, 1)))
         let distance = (abs(normal()) * (drifted ? 60 : 15) * 10).rounded() / 10
         let country = Self.countries[Int(rng.next() % UInt64(Self.countries.count))]
         if let every = invalidEvery, i % every == every - 1 { amount = -amount }  // fails validation: min 0
