@@ -35,6 +35,7 @@ extension Engine {
             }
             if count > 0 {
                 lastRecordAt = .now
+                if !sawRecords { status.update { $0.firstRecordMillis = Self.nowMillis() } }
                 sawRecords = true
             }
             for (key, batch) in pending where !batch.isEmpty {
@@ -64,6 +65,7 @@ extension Engine {
         }
         progress.finish(self)
         try shutdown()
+        status.update { $0.finishedMillis = Self.nowMillis() }
         if let fatalError { throw fatalError }
     }
 

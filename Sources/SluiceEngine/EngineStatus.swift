@@ -28,6 +28,9 @@ public struct EngineStatus: Sendable, Codable {
     public var lastCheckpointDurationMs: Double?
     public var lastCheckpointBytes: Int?
     public var checkpoints: Int = 0
+    /// When the first record was consumed and when `run` finished draining (ms since the epoch; benchmarks).
+    public var firstRecordMillis: Int64?
+    public var finishedMillis: Int64?
     /// Most batches awaiting acknowledgement in one task at any time (backpressure bound).
     public var maxInFlightBatches: Int = 0
     /// How often partitions were paused for backpressure.

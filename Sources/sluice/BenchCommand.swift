@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput on the embedded broker against a C librdkafka baseline in the same run.",
-        subcommands: [KafkaBench.self]
+        subcommands: [KafkaBench.self, EndToEndBench.self]
     )
 }
 

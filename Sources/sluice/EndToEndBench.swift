@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SluiceEngine
+import SluiceKafka
+import SluiceTopology
+
+/// The end-to-end harness: preload N events into a topic on the embedded broker, run a topology over them
+/// with the engine, and report records/s and peak RSS next to a C librdkafka consume→produce passthrough on the
+/// same broker and input, in the same run.
+struct EndToEndBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "e2e",
+        abstract: "S1 passthrough, S2 decode→validate→derive→encode, S3 = S2 + windowed features; vs. a C passthrough.")
+
+    @Option(help: "Scenarios to run, comma-separated (s1, s2, s3).") var scenarios = "s1,s2,s3"
+    @Option(help: "Events per scenario.") var records = 300_000
+    @Option(help: "Partitions of the input topic.") var partitions: Int32 = 8
+    @Option(help: "Path of the C baseline binary (built from Benchmarks/c-baseline if missing).")
+    var baseline = "Benchmarks/c-baseline/rdkafka_baseline"
+    @Flag(help: "Print one JSON object.") var json = false
+
+    static let header = """
+        apiVersion: sluice/v1
+        kind: Topology
+        metadata: {name: bench, version: 1}
+        processing:
+          checkpoint: {interval: 5s, codec: lz4}
+          event_time: {field: ts, unit: ms, max_out_of_order: 5s}
+          batch: {max_records: 2000, max_wait: 5ms}
+          backpressure: {max_in_flight: 64}
+        sources:
+          tx: {topic: bench-in, format: json, key: user_id}
+        """
+
+    static let s2Operators = """
+          - id: valid
+            type: validate
+            input: tx
+            fields:
+              event_id: {type: string, required: true}
+              user_id:  {type: string, required: true}
+              amount:   {type: number, required: true, min: 0}
+              country:  {type: string, enum: [AE, SA, QA, KW, BH, OM]}
+            dead_letter: bench.dlq
+          - id: derived
+            type: map
+            input: valid
+            set:
+              log_amount: log1p(amount)
+              hour: hour_of_day(ts)
+              far: distance_km > 50
+        """
+
+    static func topology(_ scenario: String) -> String {
+        switch scenario {
+        case "s1":
+            return header + "sinks:\n  - {input: tx, topic: bench-out, format: json}\n"
+        case "s2":
+            return header + "operators:\n" + s2Operators + "sinks:\n  - {input: derived, topic: bench-out, format: json}\n"
+        default:
+            return header + "operators:\n" + s2Operators + """
+                  - id: features
+                    type: features
+                    input: derived
+                    key: user_id
+                    aggregate:
+                      tx_count_1m: {fn: count, window: {tumbling: 60s}}
+                      amount_sum_1m: {fn: sum, of: amount, window: {tumbling: 60s}}
+                      amount_mean_1h: {fn: mean, of: amount, window: {sliding: 1h}}
+                      merchants_24h: {fn: distinct, of: merchant, window: {tumbling: 24h}}
+                sinks:
+                  - {input: features, topic: bench-out, format: json}
+
+                """
+        }
+    }
+
+    func run() throws {
+        var results: [String: Any] = ["records": records]
+        let c = try CBaseline(path: baseline)
+        var cRates: [Double] = []
+        var rates: [String: Double] = [:]
+        for scenario in scenarios.split(separator: ",").map(String.init) {
+            let broker = try EmbeddedBroker()
+            for t in ["bench-in", "bench-out", "bench-c-out", "bench.dlq", "bench.dead-letters", "bench-features-changelog"] {
+                try broker.createTopic(t, partitions: partitions)
+            }
+            try preload(broker: broker)
+            let dir = NSTemporaryDirectory() + "sluice-bench-\(UInt32.random(in: 0...UInt32.max))"
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try Self.topology(scenario).write(toFile: dir + "/bench.yaml", atomically: true, encoding: .utf8)
+            let topology = try TopologyLoading.compile(dir + "/bench.yaml")
+            var logger = Logger(label: "bench")
+            logger.logLevel = .error
+            let engine = try Engine(topology: topology, options: EngineOptions(
+                bootstrapOverride: broker.bootstrapServers, stateDirectory: dir + "/state", stopAfterRecords: records,
+                instanceID: "bench", logger: logger))
+            try engine.run()
+            let s = engine.statusSnapshot
+            let seconds = Double((s.finishedMillis ?? 0) - (s.firstRecordMillis ?? 0)) / 1000
+            let rate = Double(s.recordsIn) / max(seconds, 0.001)
+            rates[scenario] = rate
+            // The C program passes the same input through on the same broker.
+            let cRate = try c.run(["passthrough", "-b", broker.bootstrapServers, "-i", "bench-in", "-o", "bench-c-out", "-n", "\(records)"])
+            cRates.append(cRate)
+            results[scenario] = ["records_per_sec": rate, "dead_letters": s.deadLetters, "c_passthrough_per_sec": cRate, "ratio_vs_c": rate / cRate]
+            if !json {
+                print(String(format: "%@  sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f   (dead letters %d)",
+                             scenario.uppercased(), rate, cRate, rate / cRate, s.deadLetters))
+            }
+        }
+        if let s2 = rates["s2"], let s3 = rates["s3"] {
+            results["s3_vs_s2"] = s3 / s2
+            if !json { print(String(format: "S3 / S2 = %.2f", s3 / s2)) }
+        }
+        results["peak_rss_mib"] = peakRSSBytes() / 1_048_576
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys]), as: UTF8.self))
+        } else {
+            print("peak RSS \(peakRSSBytes() / 1_048_576) MiB (whole process, including the broker and the preloaded data)")
+        }
+    }
+
+    /// Synthetic transactions (~1 % invalid), keyed by user.
+    func preload(broker: EmbeddedBroker) throws {
+        let producer = try KafkaProducer(configuration: KafkaConfiguration(bootstrapServers: broker.bootstrapServers),
+                                         logger: KafkaThroughput.quietLogger)
+        var generator = SyntheticTransactions(seed: 9, invalidEvery: 100,
+                                              startTime: Int64(Date().timeIntervalSince1970 * 1000) - Int64(records) * 20)
+        var buffer: [UInt8] = []
+        for _ in 0..<records {
+            buffer.removeAll(keepingCapacity: true)
+            let key = generator.next(into: &buffer)
+            try producer.sendWaiting(topic: "bench-in", key: Array(key.utf8), value: buffer)
+        }
+        try producer.flush(timeoutMs: 120_000)
+    }
+}
