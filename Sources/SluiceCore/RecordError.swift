@@ -1,5 +1,5 @@
 /// Why a record could not be processed. Carried into the dead-letter topic as headers
-/// (`sluice.error.code`, `sluice.error.field`, `sluice.error.message`, ...).
+/// (`sluice-error-code`, `sluice-error-field`, `sluice-error-message`, ...).
 public struct RecordError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Code: String, Sendable, Hashable, CaseIterable {
         case decode = "DECODE"

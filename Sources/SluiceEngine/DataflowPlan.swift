@@ -136,6 +136,27 @@ struct DataflowPlan: Sendable {
     }
 
     var isStateful: Bool { subtopologies.contains { $0.isStateful } }
+
+    /// Sinks fed straight by a source of the same format, with no key expression, custom headers, columns or
+    /// schema: their records can be forwarded as the consumed bytes, without decoding and re-encoding
+    /// (a pure copy topology then runs at the speed of the Kafka clients). Source topic → sink topics.
+    var rawForwards: [String: [Sink]] {
+        var out: [String: [Sink]] = [:]
+        for sub in subtopologies {
+            let kinds = sub.nodes.map { nodes[$0].kind }
+            guard kinds.allSatisfy({ if case .operator = $0 { false } else if case .repartitionSink = $0 { false } else { true } })
+            else { continue }
+            for i in sub.nodes {
+                guard case .sink(let sink) = nodes[i].kind else { continue }
+                guard sink.input.branch == nil, sink.key == nil, sink.headers.isEmpty,
+                    sink.columns == nil, sink.schemaFile == nil, let input = nodes[i].inputs.first,
+                    case .source(let source) = nodes[input.node].kind, source.format == sink.format
+                else { return [:] }
+                out[source.topic, default: []].append(sink)
+            }
+        }
+        return out
+    }
     var consumedTopics: [String] { topicOwner.keys.sorted() }
 }
 

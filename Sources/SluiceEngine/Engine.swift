@@ -28,6 +28,10 @@ public final class Engine: @unchecked Sendable {
     let kafkaConfig: KafkaConfiguration
     let exactlyOnce: Bool
     let stateRoot: String
+    /// Source topic → sink topics its messages are copied to unchanged.
+    let rawForwards: [String: [String]]
+    /// The lineage headers every output carries.
+    let lineageHeaders: [Header]
 
     // Processing-thread state (touched only by the thread inside `run`).
     var tasks: [TaskKey: PartitionTask] = [:]
@@ -55,6 +59,11 @@ public final class Engine: @unchecked Sendable {
     init(topology: Topology, factory: TaskFactory, options: EngineOptions) throws {
         self.topology = topology
         self.plan = DataflowPlan(topology: topology)
+        self.rawForwards = plan.rawForwards.mapValues { $0.map(\.topic) }
+        self.lineageHeaders = [
+            Header("sluice-topology", topology.metadata.name), Header("sluice-topology-version", topology.metadata.version),
+            Header("sluice-topology-hash", topology.topologyHashHex),
+        ]
         self.options = options
         self.logger = options.logger
         self.factory = factory

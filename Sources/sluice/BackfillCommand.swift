@@ -20,7 +20,13 @@ struct BackfillCommand: ParsableCommand {
         for r in results where topic == nil || r.topic == topic {
             if topic == nil {
                 out.append(Data(#"{"topic":"\#(r.topic)","value":"#.utf8))
-                out.append(Data(r.value))
+                if r.value.first == UInt8(ascii: "{") {
+                    out.append(Data(r.value))
+                } else {
+                    // A CSV or Avro sink: carry the bytes as a JSON string so every line stays JSON.
+                    let text = String(decoding: r.value, as: UTF8.self)
+                    out.append(try JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed]))
+                }
                 out.append(Data("}\n".utf8))
             } else {
                 out.append(Data(r.value))

@@ -28,7 +28,7 @@ struct EndToEndBench: ParsableCommand {
           checkpoint: {interval: 5s, codec: lz4}
           event_time: {field: ts, unit: ms, max_out_of_order: 5s}
           batch: {max_records: 2000, max_wait: 5ms}
-          backpressure: {max_in_flight: 64}
+          backpressure: {max_in_flight: 100000}
         sources:
           tx: {topic: bench-in, format: json, key: user_id}
         """
@@ -55,11 +55,11 @@ struct EndToEndBench: ParsableCommand {
     static func topology(_ scenario: String) -> String {
         switch scenario {
         case "s1":
-            return header + "sinks:\n  - {input: tx, topic: bench-out, format: json}\n"
+            return header + "\nsinks:\n  - {input: tx, topic: bench-out, format: json}\n"
         case "s2":
-            return header + "operators:\n" + s2Operators + "sinks:\n  - {input: derived, topic: bench-out, format: json}\n"
+            return header + "\noperators:\n" + s2Operators + "\nsinks:\n  - {input: derived, topic: bench-out, format: json}\n"
         default:
-            return header + "operators:\n" + s2Operators + """
+            return header + "\noperators:\n" + s2Operators + "\n" + """
                   - id: features
                     type: features
                     input: derived

@@ -15,6 +15,7 @@ struct SluiceCommand: AsyncParsableCommand {
             ProfileCommand.self,
             DriftCommand.self,
             TailCommand.self,
+            AdminCommand.self,
             DevBrokerCommand.self,
             DemoCommand.self,
             BenchCommand.self,
