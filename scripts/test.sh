@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
-swift test --skip-build 2>&1 | tee .build/test-output.txt
+swift test --skip-build --no-parallel 2>&1 | tee .build/test-output.txt

@@ -91,9 +91,24 @@ extension Engine {
         let key = TaskKey(subtopology: sub, partition: message.partition)
         guard let task = tasks[key], let (node, decoder) = task.decoder(forTopic: topic) else { return }
         if let sinks = rawForwards[topic] {
+            // Copy-only: hand the consumed bytes straight to the producer (it copies them once), counted
+            // against a batch begun for this task now.
             pending[key, default: PendingBatch()].endOffsets[topic] = message.offset + 1
-            pending[key]!.forwarded.append(
-                ForwardedMessage(sinks: sinks, key: message.keyBytes, value: message.valueBytes ?? [], timestamp: message.timestamp))
+            let seq = pending[key]!.seq ?? task.tracker.begin(endOffsets: [:])
+            pending[key]!.seq = seq
+            pending[key]!.forwardedCount += 1
+            let slot = slotOf(task)
+            for sink in sinks {
+                task.tracker.addOutstanding(seq)
+                do {
+                    try producer.sendWaiting(topic: sink, key: message.key, value: message.value, headers: lineageHeaders,
+                                             timestamp: message.timestamp, token: DeliveryToken.make(slot: slot, seq: seq))
+                    task.counters.sunk[sink, default: 0] += 1
+                } catch {
+                    task.tracker.acknowledge(seq)
+                    fatalError = EngineError("could not enqueue a record for '\(sink)': \(error)")
+                }
+            }
             return
         }
         let origin = RecordOrigin(topic: topic, partition: message.partition, offset: message.offset)
@@ -117,15 +132,15 @@ extension Engine {
     }
 
     func runBatch(_ task: PartitionTask, _ batch: PendingBatch, now: Int64, outputs: KafkaTaskOutputs) {
-        task.counters.recordsIn += batch.rejected.count + batch.forwarded.count
-        let seq = task.tracker.begin(endOffsets: batch.endOffsets)
-        currentToken = (slotOf(task), seq)
-        for m in batch.forwarded {
-            for sink in m.sinks {
-                outputs.send(topic: sink, partition: nil, key: m.key, value: m.value, headers: lineageHeaders, timestamp: m.timestamp)
-                task.counters.sunk[sink, default: 0] += 1
-            }
+        task.counters.recordsIn += batch.rejected.count + batch.forwardedCount
+        let seq: UInt64
+        if let begun = batch.seq {
+            seq = begun
+            task.tracker.setEndOffsets(seq, batch.endOffsets)
+        } else {
+            seq = task.tracker.begin(endOffsets: batch.endOffsets)
         }
+        currentToken = (slotOf(task), seq)
         for (record, error, source) in batch.rejected {
             task.deadLetter(record, error, operatorID: source, outputs: outputs)
         }
@@ -209,20 +224,14 @@ extension Engine {
 }
 
 /// One task's share of a consume batch.
-/// A consumed message forwarded as it is (see `DataflowPlan.rawForwards`).
-struct ForwardedMessage {
-    var sinks: [String]
-    var key: [UInt8]?
-    var value: [UInt8]
-    var timestamp: Int64?
-}
-
 struct PendingBatch {
-    var forwarded: [ForwardedMessage] = []
+    /// The in-flight batch begun during dispatch (copy-only forwarding), if any.
+    var seq: UInt64?
+    var forwardedCount = 0
     var inputs: [Int: [Record]] = [:]
     var rejected: [(Record, RecordError, String)] = []
     var endOffsets: [String: Int64] = [:]
-    var isEmpty: Bool { inputs.isEmpty && rejected.isEmpty && forwarded.isEmpty && endOffsets.isEmpty }
+    var isEmpty: Bool { inputs.isEmpty && rejected.isEmpty && seq == nil && endOffsets.isEmpty }
 }
 
 extension Duration {

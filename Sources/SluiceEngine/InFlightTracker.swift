@@ -26,6 +26,11 @@ struct InFlightTracker {
         return seq
     }
 
+    /// Sets a batch's end offsets once its last record is known (batches begun before dispatch).
+    mutating func setEndOffsets(_ seq: UInt64, _ offsets: [String: Int64]) {
+        if let i = index(of: seq) { batches[i].endOffsets = offsets }
+    }
+
     mutating func addOutstanding(_ seq: UInt64) {
         if let i = index(of: seq) { batches[i].outstanding += 1 }
     }

@@ -1,6 +1,7 @@
 import CRdKafka
 import Logging
 import SluiceCore
+import Synchronization
 
 /// A Kafka producer. `send` never suspends and never allocates per record (the record's bytes are copied by
 /// librdkafka); each record's outcome arrives as a `DeliveryReport` on the handler given at creation, from
@@ -18,6 +19,8 @@ public final class KafkaProducer: @unchecked Sendable {
     let callbacks: ClientCallbacks
     public let configuration: KafkaConfiguration
     private var poller: PollThread?
+    /// Topic handles by name: producing through a handle skips librdkafka's per-record lookup by name.
+    private let topicHandles = Mutex<[String: UncheckedHandle]>([:])
 
     /// Settings applied unless the caller set them.
     public static let defaults: [String: String] = [
@@ -56,7 +59,17 @@ public final class KafkaProducer: @unchecked Sendable {
 
     deinit {
         poller?.stop()
+        for t in topicHandles.withLock({ $0.values }) { rd_kafka_topic_destroy(t.pointer) }
         rd_kafka_destroy(handle)
+    }
+
+    private func topicHandle(_ name: String) -> OpaquePointer {
+        topicHandles.withLock { handles in
+            if let h = handles[name] { return h.pointer }
+            let h = rd_kafka_topic_new(handle, name, nil)!
+            handles[name] = UncheckedHandle(pointer: h)
+            return h
+        }
     }
 
     /// Enqueues one record. Throws `.queueFull` when librdkafka's bounded queue is full: the caller should
@@ -76,10 +89,11 @@ public final class KafkaProducer: @unchecked Sendable {
                 vus[n] = vu
                 n += 1
             }
-            return topic.withCString { topicName -> rd_kafka_resp_err_t in
+            let rkt = topicHandle(topic)
+            do {
                 var vu = rd_kafka_vu_t()
-                vu.vtype = RD_KAFKA_VTYPE_TOPIC
-                vu.u.cstr = topicName
+                vu.vtype = RD_KAFKA_VTYPE_RKT
+                vu.u.rkt = rkt
                 add(vu)
                 vu.vtype = RD_KAFKA_VTYPE_PARTITION
                 vu.u.i32 = partition ?? RD_KAFKA_PARTITION_UA
@@ -143,6 +157,23 @@ public final class KafkaProducer: @unchecked Sendable {
     public func sendWaiting(
         topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [Header] = [],
         timestamp: Int64? = nil, token: UInt = 0, maxWaitMs: Int = 60_000
+    ) throws(KafkaError) {
+        var waited = 0
+        while true {
+            do {
+                try send(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp, token: token)
+                return
+            } catch where error.code == .queueFull && waited < maxWaitMs {
+                poll(timeoutMs: 10)
+                waited += 10
+            }
+        }
+    }
+
+    /// As above for bytes borrowed from elsewhere (e.g. a consumed message): no intermediate copy.
+    public func sendWaiting(
+        topic: String, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers: [Header] = [], timestamp: Int64? = nil, token: UInt = 0, maxWaitMs: Int = 60_000
     ) throws(KafkaError) {
         var waited = 0
         while true {

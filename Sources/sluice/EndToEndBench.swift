@@ -27,7 +27,7 @@ struct EndToEndBench: ParsableCommand {
         processing:
           checkpoint: {interval: 5s, codec: lz4}
           event_time: {field: ts, unit: ms, max_out_of_order: 5s}
-          batch: {max_records: 2000, max_wait: 5ms}
+          batch: {max_records: 10000, max_wait: 20ms}
           backpressure: {max_in_flight: 100000}
         sources:
           tx: {topic: bench-in, format: json, key: user_id}

@@ -29,7 +29,7 @@ struct ExampleTopologyTests {
                                                 .hopping(sizeMs: 604_800_000, everyMs: 3_600_000), .unbounded])
         guard case .infer(let i)? = t.operator("score") else { Issue.record("score missing"); return }
         #expect(i.model.origin == .registry(directory: topologiesDirectory + "/models/fraud", name: "fraud", version: .active))
-        #expect(i.rollout?.candidate == .number(8))
+        #expect(i.rollout?.candidate == .number(2))
         guard case .join(let j)? = t.operator("outcome") else { Issue.record("outcome missing"); return }
         // Scores are partitioned by user_id, the join needs event_id: the left side is re-keyed, labels are not.
         #expect(j.common.repartition?.topic == "fraud-detection-outcome-left-repartition")
