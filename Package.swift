@@ -109,7 +109,7 @@ let package = Package(
         .testTarget(name: "SluiceKafkaTests", dependencies: ["SluiceKafka"]),
         .testTarget(
             name: "SluiceEngineTests",
-            dependencies: ["SluiceEngine", "SluiceKafka", "SluiceTopology", "SluiceCore", "SluiceState"]),
+            dependencies: ["SluiceEngine", "SluiceKafka", "SluiceTopology", "SluiceCore", "SluiceState", "SluiceDrift"]),
         .testTarget(name: "SluiceFormatsTests", dependencies: ["SluiceFormats", "SluiceCore"]),
         .testTarget(name: "SluiceInferenceTests", dependencies: ["SluiceInference", "SluiceCore", "SluiceModels"]),
         .testTarget(name: "SluiceJoinsTests", dependencies: ["SluiceJoins", "SluiceCore"]),

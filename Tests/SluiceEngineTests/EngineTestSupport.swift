@@ -71,7 +71,9 @@ final class EngineHarness: @unchecked Sendable {
             topology: topology,
             options: EngineOptions(
                 bootstrapOverride: broker.bootstrapServers, stateDirectory: stateDir ?? directory + "/state",
-                stopWhenIdleMs: stopWhenIdleMs, instanceID: "test", logger: Self.quiet))
+                stopWhenIdleMs: stopWhenIdleMs,
+                kafkaProperties: ProcessInfo.processInfo.environment["SLUICE_TEST_KAFKA_DEBUG"].map { ["debug": $0] } ?? [:],
+                instanceID: "test", logger: Self.quiet))
         return RunningEngine(engine)
     }
 }
