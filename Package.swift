@@ -80,11 +80,17 @@ let package = Package(
             ]
         ),
 
+        // The engine behind the admin API and the metrics registry.
+        .target(
+            name: "SluiceService",
+            dependencies: ["SluiceEngine", "SluiceServer", "SluiceInference", "SluiceModels", "SluiceTopology", "SluiceCore"]
+        ),
+
         .executableTarget(
             name: "sluice",
             dependencies: [
                 "SluiceCore", "SluiceKafka", "SluiceModels", "SluiceFormats", "SluiceExpressions",
-                "SluiceTopology", "SluiceState", "SluiceEngine", "SluiceServer", "SluiceInference", "SluiceDrift", "SluiceStats",
+                "SluiceTopology", "SluiceState", "SluiceEngine", "SluiceServer", "SluiceService", "SluiceInference", "SluiceDrift", "SluiceStats",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,6 +133,13 @@ let package = Package(
         ),
         .testTarget(name: "SluiceDriftTests", dependencies: ["SluiceDrift", "SluiceCore", "SluiceStats"]),
         .testTarget(name: "SluiceFeaturesTests", dependencies: ["SluiceFeatures", "SluiceCore"]),
+        .testTarget(
+            name: "SluiceServiceTests",
+            dependencies: [
+                "SluiceService", "SluiceEngine", "SluiceServer", "SluiceKafka", "SluiceTopology", "SluiceInference", "SluiceCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "SluiceStatsTests", dependencies: ["SluiceStats"]),
         .testTarget(name: "SluiceModelsTests", dependencies: ["SluiceModels"]),
         .testTarget(name: "SluiceStateTests", dependencies: ["SluiceState"]),

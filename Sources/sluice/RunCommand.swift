@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import SluiceEngine
 import SluiceServer
+import SluiceService
 import SluiceTopology
 
 struct RunCommand: AsyncParsableCommand {

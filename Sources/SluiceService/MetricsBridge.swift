@@ -5,17 +5,17 @@ import Synchronization
 
 /// Copies the engine's status into the Prometheus registry at scrape time: counters advance by the change
 /// since the last scrape, gauges take the current value.
-final class MetricsBridge: Sendable {
+public final class MetricsBridge: Sendable {
     private let engine: Engine
     private let registry: MetricsRegistry
     private let seen = Mutex<[String: Int]>([:])
 
-    init(engine: Engine, registry: MetricsRegistry) {
+    public init(engine: Engine, registry: MetricsRegistry) {
         self.engine = engine
         self.registry = registry
     }
 
-    func install() {
+    public func install() {
         registry.onCollect { [self] in collect() }
     }
 
@@ -27,7 +27,7 @@ final class MetricsBridge: Sendable {
         if delta > 0 { counter.increment(by: delta) }
     }
 
-    func collect() {
+    public func collect() {
         let s = engine.statusSnapshot
         advance(registry.counter(SluiceMetrics.recordsIn, "sources"), "in", to: s.recordsIn)
         for (op, n) in s.recordsOutByOperator {

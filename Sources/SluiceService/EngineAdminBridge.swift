@@ -7,11 +7,16 @@ import SluiceServer
 import SluiceTopology
 
 /// The admin API's view of a running engine.
-struct EngineAdminBridge: EngineControl {
+public struct EngineAdminBridge: EngineControl {
     let engine: Engine
     let topology: Topology
 
-    func topologyStatus() async -> TopologyStatus {
+    public init(engine: Engine, topology: Topology) {
+        self.engine = engine
+        self.topology = topology
+    }
+
+    public func topologyStatus() async -> TopologyStatus {
         let s = engine.statusSnapshot
         let state: TopologyState =
             s.restoring ? .restoring : (TopologyState(rawValue: s.state) ?? (s.state == "stopped" ? .stopping : .running))
@@ -24,18 +29,18 @@ struct EngineAdminBridge: EngineControl {
             })
     }
 
-    func graph(format: GraphFormat) async throws -> String {
+    public func graph(format: GraphFormat) async throws -> String {
         engine.graph(format: GraphRenderer.Format(rawValue: format.rawValue) ?? .text)
     }
 
-    func readiness() async -> Readiness {
+    public func readiness() async -> Readiness {
         let s = engine.statusSnapshot
         if s.restoring { return Readiness(ready: false, reason: "restoring state") }
         if s.state != "running" && s.state != "paused" { return Readiness(ready: false, reason: s.state) }
         return .ready
     }
 
-    func lookupState(operator id: String, key: String) async throws -> Value? {
+    public func lookupState(operator id: String, key: String) async throws -> Value? {
         do {
             return try await engine.perform { try $0.lookup(operatorID: id, key: key) }.map { Value.object($0) }
         } catch let error as EngineError {
@@ -43,7 +48,7 @@ struct EngineAdminBridge: EngineControl {
         }
     }
 
-    func predict(model name: String, features: Fields, entityKey: String?) async throws -> Fields {
+    public func predict(model name: String, features: Fields, entityKey: String?) async throws -> Fields {
         guard let target = engine.modelTargets.first(where: { $0.model == name }) else {
             throw EngineControlError(.notFound, "no model named '\(name)' is used by this topology")
         }
@@ -78,11 +83,11 @@ struct EngineAdminBridge: EngineControl {
         return out
     }
 
-    func models() async -> [ModelStatus] {
+    public func models() async -> [ModelStatus] {
         engine.modelTargets.compactMap { try? status(of: $0.registry, $0.model) }
     }
 
-    func activateModel(_ name: String, version: String) async throws -> ModelStatus {
+    public func activateModel(_ name: String, version: String) async throws -> ModelStatus {
         let registry = try registry(for: name)
         do { try registry.activate(name, version: version, by: "admin-api") } catch {
             throw EngineControlError(.invalidArgument, "\(error)")
@@ -90,13 +95,13 @@ struct EngineAdminBridge: EngineControl {
         return try status(of: registry, name)
     }
 
-    func rollbackModel(_ name: String) async throws -> ModelStatus {
+    public func rollbackModel(_ name: String) async throws -> ModelStatus {
         let registry = try registry(for: name)
         do { try registry.rollback(name, by: "admin-api") } catch { throw EngineControlError(.conflict, "\(error)") }
         return try status(of: registry, name)
     }
 
-    func triggerCheckpoint() async throws -> CheckpointResult {
+    public func triggerCheckpoint() async throws -> CheckpointResult {
         let start = ContinuousClock.now
         let (bytes, tasks) = try await engine.perform { try $0.checkpointNow() }
         let d = ContinuousClock.now - start
@@ -105,8 +110,8 @@ struct EngineAdminBridge: EngineControl {
             bytes: Int64(bytes), partitions: tasks)
     }
 
-    func pauseSources() async throws { try await engine.perform { try $0.setSourcesPaused(true) } }
-    func resumeSources() async throws { try await engine.perform { try $0.setSourcesPaused(false) } }
+    public func pauseSources() async throws { try await engine.perform { try $0.setSourcesPaused(true) } }
+    public func resumeSources() async throws { try await engine.perform { try $0.setSourcesPaused(false) } }
 
     private func registry(for name: String) throws -> ModelRegistry {
         guard let target = engine.modelTargets.first(where: { $0.model == name }) else {
