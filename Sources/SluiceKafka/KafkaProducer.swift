@@ -158,14 +158,10 @@ public final class KafkaProducer: @unchecked Sendable {
         topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [Header] = [],
         timestamp: Int64? = nil, token: UInt = 0, maxWaitMs: Int = 60_000
     ) throws(KafkaError) {
-        var waited = 0
-        while true {
-            do {
-                try send(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp, token: token)
-                return
-            } catch where error.code == .queueFull && waited < maxWaitMs {
-                poll(timeoutMs: 10)
-                waited += 10
+        try withOptionalBuffer(key) { (k) throws(KafkaError) in
+            try withOptionalBuffer(value) { (v) throws(KafkaError) in
+                try sendWaiting(topic: topic, partition: partition, key: k, value: v, headers: headers, timestamp: timestamp,
+                                token: token, maxWaitMs: maxWaitMs)
             }
         }
     }
