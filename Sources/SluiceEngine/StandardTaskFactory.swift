@@ -55,6 +55,9 @@ final class OperatorResources: @unchecked Sendable {
         do {
             let deployment = try registry.rollback(model: name, reason: reason)
             logger.notice("model rolled back", metadata: ["model": "\(name)", "active": "\(deployment.active.version)", "reason": "\(reason)"])
+        } catch where error.code == .nothingToRollBack {
+            // Drift keeps firing after an earlier rollback already reached the first version: nothing to undo.
+            logger.notice("drift asked for a rollback, but '\(name)' is already at its first version", metadata: ["reason": "\(reason)"])
         } catch {
             logger.error("model rollback failed", metadata: ["model": "\(name)", "error": "\(error)"])
         }
