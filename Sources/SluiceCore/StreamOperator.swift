@@ -56,12 +56,19 @@ public struct OperatorContext: Sendable {
 public protocol StreamOperator: AnyObject {
     var id: String { get }
     func process(_ batch: [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput)
+    /// `process` for a batch the caller gives up (it is this operator's input alone): an operator that rewrites
+    /// records may move them out of `batch` and change them in place, instead of paying a copy-on-write of every
+    /// record's fields. `batch` may be left in any state. Defaults to `process`.
+    func process(owned batch: inout [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput)
     /// Called after each batch with the new watermark, so windowed operators can close windows.
     func advance(context: OperatorContext, into output: inout OperatorOutput)
 }
 
 extension StreamOperator {
     public func advance(context: OperatorContext, into output: inout OperatorOutput) {}
+    public func process(owned batch: inout [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput) {
+        process(batch, from: side, context: context, into: &output)
+    }
 }
 
 /// A byte-keyed store an operator checkpoints its state into (implemented by SluiceState's stores).

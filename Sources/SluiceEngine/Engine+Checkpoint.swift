@@ -114,7 +114,7 @@ extension Engine {
         for key in keys {
             guard let task = tasks.removeValue(forKey: key) else { continue }
             retired.recordsIn += task.counters.recordsIn
-            taskSlots = taskSlots.filter { $0.value !== task }
+            if taskSlots.indices.contains(task.slot) { taskSlots[task.slot] = nil }
             partitionStates[key] = nil
             stores[key] = nil
         }
@@ -133,10 +133,10 @@ extension Engine {
                 subtopology: sub, partition: key.partition, plan: plan, factory: factory,
                 maxOutOfOrderMs: topology.processing.eventTime.maxOutOfOrderMs,
                 idleTimeoutMs: topology.processing.eventTime.idleTimeoutMs)
-            let slot = nextSlot
-            nextSlot += 1
+            let slot = taskSlots.count
             tasks[key] = task
-            taskSlots[slot] = task
+            taskSlots.append(task)
+            task.slot = slot
             if sub.isStateful, !task.statefulOperators.isEmpty {
                 if let offsets = try restore(task, key: key) {
                     for (topic, offset) in offsets where sub.topics[topic] != nil {

@@ -24,22 +24,28 @@ extension Engine {
         var progress = ProgressReporter(enabled: options.showProgress)
         let batchMax = max(topology.processing.batch.maxRecords, 1)
         let waitMs = Int32(clamping: max(topology.processing.batch.maxWaitMs, 1))
-        var pending: [TaskKey: PendingBatch] = [:]
+        var touched: [PartitionTask] = []
         var lastRecordAt = ContinuousClock.now
         var sawRecords = false
 
         var loopStats = (loops: 0, consume: Duration.zero, process: Duration.zero, other: Duration.zero, records: 0)
+        var firstRecord: ContinuousClock.Instant?
+        var loopEnded = ContinuousClock.now
         defer {
             if ProcessInfo.processInfo.environment["SLUICE_LOOP_STATS"] != nil {
-                FileHandle.standardError.write(Data("loop stats: \(loopStats)\n".utf8))
+                let sinceFirst = firstRecord.map { (loopEnded - $0, ContinuousClock.now - $0) }
+                FileHandle.standardError.write(Data(
+                    "loop stats: \(loopStats); first record → loop end, → drained: \(sinceFirst.map { "\($0.0), \($0.1)" } ?? "-")\n".utf8))
             }
         }
         while !stopRequested, fatalError == nil {
             let now = Self.nowMillis()
             let t0 = ContinuousClock.now
+            var route: DispatchRoute?
             let count = consumer.consume(maxMessages: batchMax, timeoutMs: waitMs) { message in
-                self.dispatch(message, now: now, into: &pending)
+                self.dispatch(message, now: now, route: &route, touched: &touched)
             }
+            route?.finish()
             let t1 = ContinuousClock.now
             loopStats.loops += 1
             loopStats.records += count
@@ -47,18 +53,24 @@ extension Engine {
             defer { loopStats.other += ContinuousClock.now - t1 }
             if count > 0 {
                 lastRecordAt = .now
-                if !sawRecords { status.update { $0.firstRecordMillis = Self.nowMillis() } }
+                if !sawRecords {
+                    status.update { $0.firstRecordMillis = Self.nowMillis() }
+                    firstRecord = t0
+                }
                 sawRecords = true
             }
-            for (key, batch) in pending where !batch.isEmpty {
-                guard let task = tasks[key] else { continue }
+            for task in touched {
+                var batch = task.takePending()
+                guard tasks[task.key] === task, !batch.isEmpty else { continue }
                 let started = ContinuousClock.now
-                runBatch(task, batch, now: now, outputs: outputs)
+                runBatch(task, &batch, now: now, outputs: outputs)
                 recentBatchSeconds.append((ContinuousClock.now - started).seconds)
             }
-            pending.removeAll(keepingCapacity: true)
+            touched.removeAll(keepingCapacity: true)
+            loopStats.process += ContinuousClock.now - t1
             for task in tasks.values where task.advanceIdleWatermark(now: now) {
-                runBatch(task, PendingBatch(), now: now, outputs: outputs)
+                var idle = PendingBatch()
+                runBatch(task, &idle, now: now, outputs: outputs)
             }
             producer.poll(timeoutMs: 0)
             runCommands()
@@ -75,6 +87,7 @@ extension Engine {
             if let limit = options.stopAfterRecords, totalRecordsIn >= limit { break }
             if let idle = options.stopWhenIdleMs, sawRecords, ContinuousClock.now - lastRecordAt > .milliseconds(idle) { break }
         }
+        loopEnded = .now
         progress.finish(self)
         try shutdown()
         if let fatalError { throw fatalError }
@@ -84,54 +97,7 @@ extension Engine {
 
     var totalRecordsIn: Int { tasks.values.reduce(retired.recordsIn) { $0 + $1.counters.recordsIn } }
 
-    /// Decodes one consumed record into its task's pending batch (dead-lettering what can't be decoded).
-    func dispatch(_ message: KafkaMessage, now: Int64, into pending: inout [TaskKey: PendingBatch]) {
-        let topic = message.topic
-        guard let sub = plan.topicOwner[topic] else { return }
-        let key = TaskKey(subtopology: sub, partition: message.partition)
-        guard let task = tasks[key], let (node, decoder) = task.decoder(forTopic: topic) else { return }
-        if let sinks = rawForwards[topic] {
-            // Copy-only: hand the consumed bytes straight to the producer (it copies them once), counted
-            // against a batch begun for this task now.
-            pending[key, default: PendingBatch()].endOffsets[topic] = message.offset + 1
-            let seq = pending[key]!.seq ?? task.tracker.begin(endOffsets: [:])
-            pending[key]!.seq = seq
-            pending[key]!.forwardedCount += 1
-            let slot = slotOf(task)
-            for sink in sinks {
-                task.tracker.addOutstanding(seq)
-                do {
-                    try producer.sendWaiting(topic: sink, key: message.key, value: message.value, headers: lineageHeaders,
-                                             timestamp: message.timestamp, token: DeliveryToken.make(slot: slot, seq: seq))
-                    task.counters.sunk[sink, default: 0] += 1
-                } catch {
-                    task.tracker.acknowledge(seq)
-                    fatalError = EngineError("could not enqueue a record for '\(sink)': \(error)")
-                }
-            }
-            return
-        }
-        let origin = RecordOrigin(topic: topic, partition: message.partition, offset: message.offset)
-        // Mutate the pending batch in place: copying it out and back per record would copy its arrays each time.
-        pending[key, default: PendingBatch()].endOffsets[topic] = message.offset + 1
-        let headers = message.headers
-        switch decoder.decode(key: message.key, value: message.value, headers: headers,
-                              timestamp: message.timestamp ?? now, origin: origin) {
-        case .success(var record):
-            if let error = factory.assignEventTime(&record, plan.nodes[node].id) {
-                pending[key]!.rejected.append((record, error, plan.nodes[node].id))
-            } else {
-                task.observe(eventTime: record.eventTime, processingTime: now)
-                pending[key]!.inputs[node, default: []].append(record)
-            }
-        case .failure(let error):
-            let raw = message.valueBytes
-            let record = Record(key: message.keyBytes, headers: headers, timestamp: message.timestamp ?? now, origin: origin, raw: raw)
-            pending[key]!.rejected.append((record, error, plan.nodes[node].id))
-        }
-    }
-
-    func runBatch(_ task: PartitionTask, _ batch: PendingBatch, now: Int64, outputs: KafkaTaskOutputs) {
+    func runBatch(_ task: PartitionTask, _ batch: inout PendingBatch, now: Int64, outputs: KafkaTaskOutputs) {
         task.counters.recordsIn += batch.rejected.count + batch.forwardedCount
         let seq: UInt64
         if let begun = batch.seq {
@@ -140,17 +106,13 @@ extension Engine {
         } else {
             seq = task.tracker.begin(endOffsets: batch.endOffsets)
         }
-        currentToken = (slotOf(task), seq)
+        currentToken = (task.slot, seq)
         for (record, error, source) in batch.rejected {
             task.deadLetter(record, error, operatorID: source, outputs: outputs)
         }
-        task.process(batch.inputs, now: now, outputs: outputs)
+        task.process(taking: &batch.inputs, now: now, outputs: outputs)
         currentToken = nil
         task.tracker.seal(seq)
-    }
-
-    func slotOf(_ task: PartitionTask) -> Int {
-        taskSlots.first { $0.value === task }?.key ?? 0
     }
 
     /// Pauses a task's partitions while too many of its batches await acknowledgement; resumes when drained.
@@ -221,17 +183,6 @@ extension Engine {
         try? producer.flush(timeoutMs: 30_000)
         status.update { $0.state = "stopped" }
     }
-}
-
-/// One task's share of a consume batch.
-struct PendingBatch {
-    /// The in-flight batch begun during dispatch (copy-only forwarding), if any.
-    var seq: UInt64?
-    var forwardedCount = 0
-    var inputs: [Int: [Record]] = [:]
-    var rejected: [(Record, RecordError, String)] = []
-    var endOffsets: [String: Int64] = [:]
-    var isEmpty: Bool { inputs.isEmpty && rejected.isEmpty && seq == nil && endOffsets.isEmpty }
 }
 
 extension Duration {

@@ -76,7 +76,7 @@ extension Engine {
             return
         }
         let slot = DeliveryToken.slot(report.token)
-        guard slot != 0, let task = taskSlots[slot] else { return }
+        guard slot > 0, slot < taskSlots.count, let task = taskSlots[slot] else { return }
         task.tracker.acknowledge(DeliveryToken.seq(report.token))
     }
 }

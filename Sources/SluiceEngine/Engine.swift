@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SluiceCore
 import SluiceKafka
+import SluiceOperators
 import SluiceState
 import SluiceTopology
 
@@ -30,13 +31,13 @@ public final class Engine: @unchecked Sendable {
     let stateRoot: String
     /// Source topic → sink topics its messages are copied to unchanged.
     let rawForwards: [String: [String]]
-    /// The lineage headers every output carries.
+    /// The lineage header copy-only outputs carry (encoded sinks add the same through their encoder).
     let lineageHeaders: [Header]
 
     // Processing-thread state (touched only by the thread inside `run`).
     var tasks: [TaskKey: PartitionTask] = [:]
-    var taskSlots: [Int: PartitionTask] = [:]
-    var nextSlot = 1
+    /// Tasks by the slot their delivery tokens carry (slot 0 is never used; a removed task leaves nil).
+    var taskSlots: [PartitionTask?] = [nil]
     var partitionStates: [TaskKey: PartitionState] = [:]
     var stores: [TaskKey: [String: StoreAdapter]] = [:]
     var currentToken: (slot: Int, seq: UInt64)?
@@ -60,10 +61,8 @@ public final class Engine: @unchecked Sendable {
         self.topology = topology
         self.plan = DataflowPlan(topology: topology)
         self.rawForwards = plan.rawForwards.mapValues { $0.map(\.topic) }
-        self.lineageHeaders = [
-            Header("sluice-topology", topology.metadata.name), Header("sluice-topology-version", topology.metadata.version),
-            Header("sluice-topology-hash", topology.topologyHashHex),
-        ]
+        self.lineageHeaders = [Header(HeaderNames.lineage, HeaderNames.lineageValue(
+            name: topology.metadata.name, version: topology.metadata.version, hash: topology.topologyHashHex))]
         self.options = options
         self.logger = options.logger
         self.factory = factory

@@ -24,12 +24,30 @@ final class PartitionTask {
     let idleTimeoutMs: Int64?
     private(set) var lastRecordAt: Int64 = 0
     var isPaused = false
+    /// This task's slot in delivery tokens (set by the engine when the task is created).
+    var slot = 0
+    /// The consume batch being gathered for this task, and whether it is on the engine's list of tasks to run.
+    var pending = PendingBatch()
+    var hasPending = false
+
+    var key: TaskKey { TaskKey(subtopology: subtopology.id, partition: partition) }
+
+    /// Hands over the gathered batch and starts a new one.
+    func takePending() -> PendingBatch {
+        hasPending = false
+        var taken = PendingBatch()
+        swap(&taken, &pending)
+        return taken
+    }
 
     // Per-node scratch, reused between batches.
     private var mainOut: [Int: [Record]] = [:]
     private var namedOut: [Int: [String: [Record]]] = [:]
     private var scratch = OperatorOutput()
     private var valueBuffer: [UInt8] = []
+    /// Node → the one node reading its main output, when exactly one does.
+    private var soleConsumer: [Int: Int] = [:]
+    private var headerBuffer: [Header] = []
 
     init(subtopology: DataflowPlan.Subtopology, partition: Int32, plan: DataflowPlan, factory: TaskFactory,
          maxOutOfOrderMs: Int64, idleTimeoutMs: Int64?) throws {
@@ -39,6 +57,11 @@ final class PartitionTask {
         self.factory = factory
         self.maxOutOfOrderMs = maxOutOfOrderMs
         self.idleTimeoutMs = idleTimeoutMs
+        var readers: [Int: [Int]] = [:]
+        for i in subtopology.nodes {
+            for input in plan.nodes[i].inputs { readers[input.node, default: []].append(i) }
+        }
+        for (node, list) in readers where list.count == 1 { soleConsumer[node] = list[0] }
         for i in subtopology.nodes {
             let node = plan.nodes[i]
             switch node.kind {
@@ -86,32 +109,49 @@ final class PartitionTask {
 
     /// Runs one batch through the subtopology. `inputs` maps source node index → its decoded records.
     func process(_ inputs: [Int: [Record]], now: Int64, outputs: any TaskOutputSink) {
+        var inputs = inputs
+        process(taking: &inputs, now: now, outputs: outputs)
+    }
+
+    /// As `process`, moving the records out of `inputs`: with no other reference to them, operators can change
+    /// records in place (see `StreamOperator.process(owned:)`).
+    func process(taking inputs: inout [Int: [Record]], now: Int64, outputs: any TaskOutputSink) {
         let context = OperatorContext(partition: partition, processingTime: now, watermark: watermark)
         for i in subtopology.nodes {
             let node = plan.nodes[i]
             switch node.kind {
             case .source, .repartitionSource:
-                mainOut[i] = inputs[i] ?? []
-                counters.recordsIn += inputs[i]?.count ?? 0
+                let records = inputs.removeValue(forKey: i) ?? []
+                counters.recordsIn += records.count
+                mainOut[i] = records
             case .operator:
                 let op = operators[i]!
                 scratch.removeAll()
                 for input in node.inputs {
-                    let records = recordsOf(input)
-                    if !records.isEmpty { op.process(records, from: input.side, context: context, into: &scratch) }
+                    if input.branch == nil && soleConsumer[input.node] == i {
+                        // This operator is the only reader of that output: hand the batch over, so records can
+                        // be changed in place. The array goes back empty, keeping its capacity.
+                        var records = mainOut[input.node] ?? []
+                        mainOut[input.node] = nil
+                        if !records.isEmpty { op.process(owned: &records, from: input.side, context: context, into: &scratch) }
+                        records.removeAll(keepingCapacity: true)
+                        mainOut[input.node] = records
+                    } else {
+                        let records = recordsOf(input)
+                        if !records.isEmpty { op.process(records, from: input.side, context: context, into: &scratch) }
+                    }
                 }
                 op.advance(context: context, into: &scratch)
                 collect(node: i, operatorID: node.id, outputs: outputs)
-            case .sink:
+            case .sink, .repartitionSink:
                 let encoder = encoders[i]!
+                var sent = 0
                 for input in node.inputs {
-                    for record in recordsOf(input) { send(record, with: encoder, node: node.id, outputs: outputs) }
+                    for record in recordsOf(input) where send(record, with: encoder, node: node.id, now: now, outputs: outputs) {
+                        sent += 1
+                    }
                 }
-            case .repartitionSink:
-                let encoder = encoders[i]!
-                for input in node.inputs {
-                    for record in recordsOf(input) { send(record, with: encoder, node: node.id, outputs: outputs) }
-                }
+                if sent > 0 { counters.sunk[node.id, default: 0] += sent }
             }
         }
         for i in subtopology.nodes {
@@ -126,11 +166,19 @@ final class PartitionTask {
     }
 
     private func collect(node i: Int, operatorID: String, outputs: any TaskOutputSink) {
-        mainOut[i, default: []].append(contentsOf: scratch.records)
+        counters.recordsOut[operatorID, default: 0] += scratch.records.count
+        // Swap rather than copy: records left referenced by `scratch` too would be copied on their next change.
+        var taken = mainOut.removeValue(forKey: i) ?? []
+        if taken.isEmpty {
+            swap(&taken, &scratch.records)
+        } else {
+            taken.append(contentsOf: scratch.records)
+            scratch.records.removeAll(keepingCapacity: true)
+        }
+        mainOut[i] = taken
         for (name, records) in scratch.named where !records.isEmpty {
             namedOut[i, default: [:]][name, default: []].append(contentsOf: records)
         }
-        counters.recordsOut[operatorID, default: 0] += scratch.records.count
         for (record, error) in scratch.deadLetters {
             deadLetter(record, error, operatorID: operatorID, outputs: outputs)
         }
@@ -158,15 +206,17 @@ final class PartitionTask {
         return f.lateTopic
     }
 
-    private func send(_ record: Record, with encoder: any SinkEncoding, node: String, outputs: any TaskOutputSink) {
-        valueBuffer.removeAll(keepingCapacity: true)
+    /// Encodes and sends one record; false when it went to the dead letters instead.
+    private func send(_ record: Record, with encoder: any SinkEncoding, node: String, now: Int64, outputs: any TaskOutputSink) -> Bool {
         var key: [UInt8]? = nil
         do {
-            let headers = try encoder.encode(record, value: &valueBuffer, key: &key)
-            outputs.send(topic: encoder.topic, partition: nil, key: key, value: valueBuffer, headers: headers, timestamp: record.eventTime ?? record.timestamp)
-            counters.sunk[node, default: 0] += 1
+            try encoder.encode(record, value: &valueBuffer, key: &key, headers: &headerBuffer, now: now)
+            outputs.send(topic: encoder.topic, partition: nil, key: key, value: valueBuffer, headers: headerBuffer,
+                         timestamp: record.eventTime ?? record.timestamp)
+            return true
         } catch {
             deadLetter(record, error, operatorID: node, outputs: outputs)
+            return false
         }
     }
 }

@@ -28,7 +28,9 @@ final class RepartitionCodec: SourceDecoding, SinkEncoding {
         }
     }
 
-    func encode(_ record: Record, value: inout [UInt8], key keyBytes: inout [UInt8]?) throws(RecordError) -> [Header] {
+    func encode(_ record: Record, value: inout [UInt8], key keyBytes: inout [UInt8]?, headers: inout [Header], now: Int64)
+        throws(RecordError)
+    {
         if let key {
             switch try key.evaluate(record, EvaluationContext(now: record.timestamp)) {
             case .null: throw RecordError(.missingField, "the repartition key '\(key.expression.text)' is null")
@@ -36,10 +38,11 @@ final class RepartitionCodec: SourceDecoding, SinkEncoding {
             case let v: keyBytes = Array(v.expressionText.utf8)
             }
         }
+        value.removeAll(keepingCapacity: true)
         try encoder.encode(record.fields, into: &value)
-        var headers = record.headers.filter { $0.name != Self.eventTimeHeader }
+        headers.removeAll(keepingCapacity: true)
+        for h in record.headers where h.name != Self.eventTimeHeader { headers.append(h) }
         if let t = record.eventTime { headers.append(Header(Self.eventTimeHeader, String(t))) }
-        return headers
     }
 
     func decode(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [Header], timestamp: Int64, origin: RecordOrigin)

@@ -197,8 +197,8 @@ final class SinkEncoderAdapter: SinkEncoding {
         self.encoder = encoder
         self.topic = topic
     }
-    func encode(_ record: Record, value: inout [UInt8], key: inout [UInt8]?) throws(RecordError) -> [Header] {
-        try encoder.encode(record, value: &value, key: &key)
+    func encode(_ record: Record, value: inout [UInt8], key: inout [UInt8]?, headers: inout [Header], now: Int64) throws(RecordError) {
+        try encoder.encode(record, value: &value, key: &key, headers: &headers, context: EvaluationContext(now: now))
     }
 }
 

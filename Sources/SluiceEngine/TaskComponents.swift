@@ -6,10 +6,11 @@ protocol SourceDecoding: AnyObject {
         -> Result<Record, RecordError>
 }
 
-/// Encodes a record for a sink topic: value bytes, key bytes and headers (lineage included).
+/// Encodes a record for a sink topic: value bytes, key bytes and headers (lineage included), into buffers the
+/// task reuses (cleared first). `now` is the batch's processing time (for `now()` in key/header expressions).
 protocol SinkEncoding: AnyObject {
     var topic: String { get }
-    func encode(_ record: Record, value: inout [UInt8], key: inout [UInt8]?) throws(RecordError) -> [Header]
+    func encode(_ record: Record, value: inout [UInt8], key: inout [UInt8]?, headers: inout [Header], now: Int64) throws(RecordError)
 }
 
 /// Where a task's outputs go: Kafka in `sluice run`, memory in `sluice backfill` and tests.

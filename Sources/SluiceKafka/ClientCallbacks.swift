@@ -6,6 +6,7 @@ import Synchronization
 public struct DeliveryReport: Sendable {
     /// The caller's token given to `produce` (e.g. a slot in its in-flight table).
     public var token: UInt
+    /// The topic, for failed deliveries (nil for successes).
     public var topic: String?
     public var partition: Int32
     /// The offset the broker assigned, or -1 on error.

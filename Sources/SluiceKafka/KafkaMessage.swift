@@ -13,6 +13,10 @@ public struct KafkaMessage {
 
     public var topic: String { String(cString: rd_kafka_topic_name(message.pointee.rkt)) }
 
+    /// Identifies the message's topic without building its name: equal for messages of the same topic from one
+    /// consumer while it lives (for caching per-topic lookups across a batch).
+    public var topicIdentity: UnsafeRawPointer? { message.pointee.rkt.map { UnsafeRawPointer($0) } }
+
     /// The record value, or nil for a null value (tombstone).
     public var value: UnsafeRawBufferPointer? {
         guard let p = message.pointee.payload else { return nil }

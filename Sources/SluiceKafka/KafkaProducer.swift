@@ -20,7 +20,7 @@ public final class KafkaProducer: @unchecked Sendable {
     public let configuration: KafkaConfiguration
     private var poller: PollThread?
     /// Topic handles by name: producing through a handle skips librdkafka's per-record lookup by name.
-    private let topicHandles = Mutex<[String: UncheckedHandle]>([:])
+    private let topicHandles = Mutex<TopicHandles>(TopicHandles())
 
     /// Settings applied unless the caller set them.
     public static let defaults: [String: String] = [
@@ -48,7 +48,8 @@ public final class KafkaProducer: @unchecked Sendable {
             let m = message.pointee
             let error: KafkaError? =
                 m.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(responseCode: m.err, context: "delivery failed")
-            let topic = m.rkt.map { String(cString: rd_kafka_topic_name($0)) }
+            // The topic's name only for failures: building it per success would cost every delivered record.
+            let topic = error == nil ? nil : m.rkt.map { String(cString: rd_kafka_topic_name($0)) }
             onDelivery(
                 DeliveryReport(
                     token: UInt(bitPattern: m._private), topic: topic, partition: m.partition,
@@ -59,16 +60,22 @@ public final class KafkaProducer: @unchecked Sendable {
 
     deinit {
         poller?.stop()
-        for t in topicHandles.withLock({ $0.values }) { rd_kafka_topic_destroy(t.pointer) }
+        for t in topicHandles.withLock({ $0.byName.values }) { rd_kafka_topic_destroy(t.pointer) }
         rd_kafka_destroy(handle)
     }
 
     private func topicHandle(_ name: String) -> OpaquePointer {
         topicHandles.withLock { handles in
-            if let h = handles[name] { return h.pointer }
-            let h = rd_kafka_topic_new(handle, name, nil)!
-            handles[name] = UncheckedHandle(pointer: h)
-            return h
+            // Outputs come in runs to one topic: comparing with the last name (usually the same string storage)
+            // is cheaper than hashing it.
+            if let last = handles.last, last.name == name { return last.handle.pointer }
+            let h = handles.byName[name] ?? {
+                let h = UncheckedHandle(pointer: rd_kafka_topic_new(handle, name, nil)!)
+                handles.byName[name] = h
+                return h
+            }()
+            handles.last = (name, h)
+            return h.pointer
         }
     }
 
@@ -213,14 +220,20 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 }
 
-/// Builds a librdkafka header list; ownership passes to librdkafka on a successful produce.
+/// Builds a librdkafka header list; ownership passes to librdkafka on a successful produce. Names are passed
+/// with their length from the string's own UTF-8 storage: no C-string copy per header.
 func makeNativeHeaders(_ headers: [Header]) -> OpaquePointer {
     let list = rd_kafka_headers_new(headers.count)!
     for h in headers {
-        if let value = h.value {
-            value.withUnsafeBytes { v in _ = rd_kafka_header_add(list, h.name, -1, v.baseAddress, v.count) }
-        } else {
-            _ = rd_kafka_header_add(list, h.name, -1, nil, 0)
+        var name = h.name
+        name.withUTF8 { n in
+            n.withMemoryRebound(to: CChar.self) { n in
+                if let value = h.value {
+                    value.withUnsafeBytes { v in _ = rd_kafka_header_add(list, n.baseAddress, n.count, v.baseAddress, v.count) }
+                } else {
+                    _ = rd_kafka_header_add(list, n.baseAddress, n.count, nil, 0)
+                }
+            }
         }
     }
     return list
@@ -243,6 +256,12 @@ func makeClient(type: rd_kafka_type_t, conf: OpaquePointer) throws(KafkaError) -
         throw KafkaError(.clientCreation, String(nulTerminated: errstr))
     }
     return rk
+}
+
+/// Topic handles by name, and the last one used.
+struct TopicHandles {
+    var byName: [String: UncheckedHandle] = [:]
+    var last: (name: String, handle: UncheckedHandle)?
 }
 
 /// An `rd_kafka_t` pointer handed to another thread; librdkafka handles are thread-safe.

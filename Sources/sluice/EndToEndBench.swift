@@ -76,39 +76,30 @@ struct EndToEndBench: ParsableCommand {
         }
     }
 
+    @Option(help: "Runs per scenario, each against its own C run; the medians are reported (the machine is noisy).")
+    var repeat_ = 1
+
     func run() throws {
-        var results: [String: Any] = ["records": records]
+        var results: [String: Any] = ["records": records, "repeat": repeat_]
         let c = try CBaseline(path: baseline)
-        var cRates: [Double] = []
         var rates: [String: Double] = [:]
         for scenario in scenarios.split(separator: ",").map(String.init) {
-            let broker = try EmbeddedBroker()
-            for t in ["bench-in", "bench-out", "bench-c-out", "bench.dlq", "bench.dead-letters", "bench-features-changelog"] {
-                try broker.createTopic(t, partitions: partitions)
+            var runs: [(rate: Double, c: Double, deadLetters: Int)] = []
+            for _ in 0..<max(repeat_, 1) {
+                let run = try runOnce(scenario, c)
+                runs.append(run)
+                if !json && repeat_ > 1 {
+                    print(String(format: "  %@ run: sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f",
+                                 scenario.uppercased(), run.rate, run.c, run.rate / run.c))
+                }
             }
-            try preload(broker: broker)
-            let dir = NSTemporaryDirectory() + "sluice-bench-\(UInt32.random(in: 0...UInt32.max))"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: dir) }
-            try Self.topology(scenario).write(toFile: dir + "/bench.yaml", atomically: true, encoding: .utf8)
-            let topology = try TopologyLoading.compile(dir + "/bench.yaml")
-            var logger = Logger(label: "bench")
-            logger.logLevel = .error
-            let engine = try Engine(topology: topology, options: EngineOptions(
-                bootstrapOverride: broker.bootstrapServers, stateDirectory: dir + "/state", stopAfterRecords: records,
-                instanceID: "bench", logger: logger))
-            try engine.run()
-            let s = engine.statusSnapshot
-            let seconds = Double((s.finishedMillis ?? 0) - (s.firstRecordMillis ?? 0)) / 1000
-            let rate = Double(s.recordsIn) / max(seconds, 0.001)
+            let rate = median(runs.map(\.rate)), cRate = median(runs.map(\.c)), ratio = median(runs.map { $0.rate / $0.c })
             rates[scenario] = rate
-            // The C program passes the same input through on the same broker.
-            let cRate = try c.run(["passthrough", "-b", broker.bootstrapServers, "-i", "bench-in", "-o", "bench-c-out", "-n", "\(records)"])
-            cRates.append(cRate)
-            results[scenario] = ["records_per_sec": rate, "dead_letters": s.deadLetters, "c_passthrough_per_sec": cRate, "ratio_vs_c": rate / cRate]
+            results[scenario] = ["records_per_sec": rate, "dead_letters": runs[0].deadLetters, "c_passthrough_per_sec": cRate,
+                                 "ratio_vs_c": ratio, "ratios": runs.map { $0.rate / $0.c }]
             if !json {
-                print(String(format: "%@  sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f   (dead letters %d)",
-                             scenario.uppercased(), rate, cRate, rate / cRate, s.deadLetters))
+                print(String(format: "%@  sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f   (dead letters %d)%@",
+                             scenario.uppercased(), rate, cRate, ratio, runs[0].deadLetters, repeat_ > 1 ? "   medians of \(repeat_)" : ""))
             }
         }
         if let s2 = rates["s2"], let s3 = rates["s3"] {
@@ -121,6 +112,37 @@ struct EndToEndBench: ParsableCommand {
         } else {
             print("peak RSS \(peakRSSBytes() / 1_048_576) MiB (whole process, including the broker and the preloaded data)")
         }
+    }
+
+    /// One scenario on a fresh broker, then the C passthrough over the same input on that broker.
+    func runOnce(_ scenario: String, _ c: CBaseline) throws -> (rate: Double, c: Double, deadLetters: Int) {
+        let broker = try EmbeddedBroker()
+        for t in ["bench-in", "bench-out", "bench-c-out", "bench.dlq", "bench.dead-letters", "bench-features-changelog"] {
+            try broker.createTopic(t, partitions: partitions)
+        }
+        try preload(broker: broker)
+        let dir = NSTemporaryDirectory() + "sluice-bench-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.topology(scenario).write(toFile: dir + "/bench.yaml", atomically: true, encoding: .utf8)
+        let topology = try TopologyLoading.compile(dir + "/bench.yaml")
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let engine = try Engine(topology: topology, options: EngineOptions(
+            bootstrapOverride: broker.bootstrapServers, stateDirectory: dir + "/state", stopAfterRecords: records,
+            instanceID: "bench", logger: logger))
+        try engine.run()
+        let s = engine.statusSnapshot
+        let seconds = Double((s.finishedMillis ?? 0) - (s.firstRecordMillis ?? 0)) / 1000
+        let rate = Double(s.recordsIn) / max(seconds, 0.001)
+        // The C program passes the same input through on the same broker.
+        let cRate = try c.run(["passthrough", "-b", broker.bootstrapServers, "-i", "bench-in", "-o", "bench-c-out", "-n", "\(records)"])
+        return (rate, cRate, s.deadLetters)
+    }
+
+    func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }
 
     /// Synthetic transactions (~1 % invalid), keyed by user.

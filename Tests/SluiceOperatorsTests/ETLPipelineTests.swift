@@ -43,10 +43,9 @@ struct ETLPipelineTests {
         #expect(first["country"] == .string("DE"))
         #expect(first["internal_note"] == nil)
         let headers = try #require(large.first?.headers)
-        #expect(headers.map(\.name) == ["priority", "sluice-topology", "sluice-topology-version", "sluice-topology-hash"])
+        #expect(headers.map(\.name) == ["priority", "sluice-lineage"])
         #expect(Fixture.header(headers, "priority") == "high")
-        #expect(Fixture.header(headers, "sluice-topology") == "orders-etl")
-        #expect(Fixture.header(headers, "sluice-topology-version") == "2")
+        #expect(Fixture.header(headers, "sluice-lineage")?.hasPrefix("orders-etl@2#") == true)
 
         // medium (sink 2) then small (sink 3); GBP without fx_rate has a null amount_eur: no branch matches → small.
         let standard = p.produced(to: "orders.standard")

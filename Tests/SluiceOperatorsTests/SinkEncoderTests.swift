@@ -27,14 +27,13 @@ struct SinkEncoderTests {
         let headers = try encoder.encode(record, value: &value, key: &key)
         #expect(Fixture.text(value) == #"{"user":"u1","amount":12.5}"#)
         #expect(Fixture.text(key) == "u1")
-        #expect(headers.map(\.name) == ["team", "amount", "missing", "sluice-topology", "sluice-topology-version",
-                                        "sluice-topology-hash", "sluice-model-version"])
+        #expect(headers.map(\.name) == ["team", "amount", "missing", "sluice-lineage", "sluice-model-version"])
         #expect(Fixture.header(headers, "team") == "risk")
         #expect(Fixture.header(headers, "amount") == "12.5")
         #expect(headers[2].value == nil)
-        #expect(Fixture.header(headers, "sluice-topology") == "test-topology")
-        #expect(Fixture.header(headers, "sluice-topology-version") == "3")
-        #expect(Fixture.header(headers, "sluice-topology-hash")?.count == 16)
+        let lineage = try #require(Fixture.header(headers, "sluice-lineage"))
+        #expect(lineage.hasPrefix("test-topology@3#"))
+        #expect(lineage.split(separator: "#").last?.count == 16)
         #expect(Fixture.header(headers, "sluice-model-version") == "v8")
     }
 

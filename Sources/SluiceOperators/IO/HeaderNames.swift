@@ -1,5 +1,9 @@
 /// Names of the headers Sluice writes, in one place.
 public enum HeaderNames {
+    /// Lineage on every sink output, one header: `<metadata.name>@<metadata.version>#<topology hash>` (the hash
+    /// part only when known). One header rather than three: each header costs librdkafka allocations and
+    /// wire bytes on every output record.
+    public static let lineage = "sluice-lineage"
     /// Lineage: the topology's `metadata.name`.
     public static let topology = "sluice-topology"
     /// Lineage: the topology's `metadata.version`.
@@ -8,6 +12,12 @@ public enum HeaderNames {
     public static let topologyHash = "sluice-topology-hash"
     /// Headers starting with this (e.g. `sluice-model-version`, set by `infer`) are passed through to sinks.
     public static let modelPrefix = "sluice-model-"
+
+    /// The `sluice-lineage` value: `<name>@<version>#<hash>`, or `<name>@<version>` without a hash.
+    /// Readers split at the last `@` and the last `#` (names and versions may contain neither safely).
+    public static func lineageValue(name: String, version: String, hash: String?) -> String {
+        hash.map { "\(name)@\(version)#\($0)" } ?? "\(name)@\(version)"
+    }
 
     public static let errorCode = "sluice-error-code"
     public static let errorField = "sluice-error-field"

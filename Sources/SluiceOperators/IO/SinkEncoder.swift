@@ -5,8 +5,7 @@ public import SluiceTopology
 
 /// Encodes records for one sink: the value in the sink's format (json, csv, avro), the Kafka key from
 /// the sink's `key` expression, and the headers — the sink's `headers` expressions, then the lineage
-/// headers (`sluice-topology`, `sluice-topology-version`, `sluice-topology-hash` when known), then the
-/// record's `sluice-model-*` headers passed through.
+/// header (`sluice-lineage: <name>@<version>#<hash>`), then the record's `sluice-model-*` headers passed through.
 ///
 /// Key: a string result is its UTF-8 bytes, an integer its decimal text, other values their
 /// `to_string` text, null no key. Header expressions render the same way; null gives a header with a
@@ -27,7 +26,7 @@ public struct SinkEncoder: Sendable {
     let columnsFromRecord: Bool
     let key: CompiledExpression?
     let headerExpressions: [(name: String, expression: CompiledExpression)]
-    let lineage: [Header]
+    let lineage: Header
 
     /// A sink of a compiled topology; lineage headers from its metadata and hash.
     public init(sink: Sink, topology: Topology, avroSchemaID: Int32? = nil) throws(OperatorSetupError) {
@@ -71,9 +70,7 @@ public struct SinkEncoder: Sendable {
             headers.append((h.name, try ExpressionCompilation.compile(h.value, "header '\(h.name)' of \(context)")))
         }
         headerExpressions = headers
-        var lineage = [Header(HeaderNames.topology, topologyName), Header(HeaderNames.topologyVersion, topologyVersion)]
-        if let topologyHash { lineage.append(Header(HeaderNames.topologyHash, topologyHash)) }
-        self.lineage = lineage
+        lineage = Header(HeaderNames.lineage, HeaderNames.lineageValue(name: topologyName, version: topologyVersion, hash: topologyHash))
     }
 
     /// Encodes into caller-owned buffers (cleared first, capacity kept); returns the headers to send.
@@ -114,7 +111,7 @@ public struct SinkEncoder: Sendable {
             if !v.isNull { Self.write(v, into: &bytes) }
             headers.append(Header(name: h.name, value: bytes))
         }
-        headers.append(contentsOf: lineage)
+        headers.append(lineage)
         for h in record.headers where h.name.hasPrefix(HeaderNames.modelPrefix) { headers.append(h) }
     }
 

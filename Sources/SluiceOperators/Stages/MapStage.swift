@@ -63,6 +63,39 @@ public final class MapStage: StreamOperator {
         }
     }
 
+    /// Moves each record out of the batch and maps it in place. A record that keeps its original bytes (`raw`, what
+    /// a dead letter carries) is dead-lettered as it stands when an assignment fails; one without is mapped on a
+    /// copy so that the dead letter still holds the original fields.
+    public func process(owned batch: inout [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput) {
+        let evaluation = EvaluationContext(now: context.processingTime)
+        counters.records += batch.count
+        for i in batch.indices {
+            guard batch[i].raw != nil else {
+                let original = batch[i]
+                var copy = original
+                do {
+                    try apply(to: &copy, evaluation)
+                    counters.emitted += 1
+                    output.emit(copy)
+                } catch {
+                    counters.deadLettered += 1
+                    output.deadLetter(original, error)
+                }
+                continue
+            }
+            var record = batch[i]
+            batch[i].fields = Fields()  // the record's fields are now referenced once: changed in place below
+            do {
+                try apply(to: &record, evaluation)
+                counters.emitted += 1
+                output.emit(record)
+            } catch {
+                counters.deadLettered += 1
+                output.deadLetter(record, error)
+            }
+        }
+    }
+
     /// Applies the map to one record in place.
     public func apply(to record: inout Record, _ context: EvaluationContext) throws(RecordError) {
         // One allocation for the copy-on-write and the new fields, instead of a copy and then regrowth.

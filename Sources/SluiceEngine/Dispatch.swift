@@ -1,0 +1,144 @@
+import SluiceCore
+import SluiceKafka
+
+/// One task's share of a consume batch.
+struct PendingBatch {
+    /// The in-flight batch begun during dispatch (copy-only forwarding), if any.
+    var seq: UInt64?
+    var forwardedCount = 0
+    var inputs: [Int: [Record]] = [:]
+    var rejected: [(Record, RecordError, String)] = []
+    var endOffsets: [String: Int64] = [:]
+    var isEmpty: Bool { inputs.isEmpty && rejected.isEmpty && seq == nil && endOffsets.isEmpty }
+}
+
+/// Where the messages of one topic-partition go, resolved once per run of messages from it: a consume batch
+/// holds long runs per partition, so the per-message path does no hashing and touches no dictionaries.
+/// `finish` hands what was gathered to the task's pending batch.
+final class DispatchRoute {
+    let topicIdentity: UnsafeRawPointer?
+    let partition: Int32
+    let topic: String
+    let task: PartitionTask
+    let node: Int
+    let sourceID: String
+    let decoder: any SourceDecoding
+    /// Sink topics a copy-only source forwards to (empty: decode and process).
+    let rawSinks: [String]
+    /// The in-flight batch forwarded messages count against.
+    let seq: UInt64?
+    private(set) var records: [Record] = []
+    private var endOffset: Int64 = -1
+    private var forwarded = 0
+
+    init(message: KafkaMessage, topic: String, task: PartitionTask, node: Int, sourceID: String, decoder: any SourceDecoding,
+         rawSinks: [String]) {
+        topicIdentity = message.topicIdentity
+        partition = message.partition
+        self.topic = topic
+        self.task = task
+        self.node = node
+        self.sourceID = sourceID
+        self.decoder = decoder
+        self.rawSinks = rawSinks
+        if rawSinks.isEmpty {
+            seq = nil
+        } else {
+            let begun = task.pending.seq ?? task.tracker.begin(endOffsets: [:])
+            task.pending.seq = begun
+            seq = begun
+        }
+    }
+
+    @inline(__always) func matches(_ message: KafkaMessage) -> Bool {
+        message.topicIdentity == topicIdentity && message.partition == partition
+    }
+
+    @inline(__always) func consumed(_ offset: Int64) { endOffset = offset + 1 }
+    @inline(__always) func forwardedOne() { forwarded += 1 }
+    @inline(__always) func append(_ record: Record) { records.append(record) }
+
+    /// Moves the gathered records, offsets and counts into the task's pending batch.
+    func finish() {
+        guard endOffset >= 0 else { return }
+        task.pending.endOffsets[topic] = endOffset
+        if forwarded > 0 {
+            task.pending.forwardedCount += forwarded
+            for sink in rawSinks { task.counters.sunk[sink, default: 0] += forwarded }
+        }
+        if !records.isEmpty {
+            if task.pending.inputs[node] == nil {
+                task.pending.inputs[node] = records
+            } else {
+                task.pending.inputs[node]!.append(contentsOf: records)
+            }
+            records = []
+        }
+        endOffset = -1
+        forwarded = 0
+    }
+}
+
+extension Engine {
+    /// Routes one consumed message: copy-only sources forward its bytes to their sinks; others decode it into
+    /// its task's pending batch (dead-lettering what can't be decoded or has no readable event time).
+    func dispatch(_ message: KafkaMessage, now: Int64, route: inout DispatchRoute?, touched: inout [PartitionTask]) {
+        if route == nil || !route!.matches(message) {
+            route?.finish()
+            route = makeRoute(message)
+            guard let r = route else { return }
+            if !r.task.hasPending {
+                r.task.hasPending = true
+                touched.append(r.task)
+            }
+        }
+        let r = route!
+        r.consumed(message.offset)
+        if !r.rawSinks.isEmpty {
+            forward(message, along: r)
+            return
+        }
+        let origin = RecordOrigin(topic: r.topic, partition: message.partition, offset: message.offset)
+        let headers = message.headers
+        switch r.decoder.decode(key: message.key, value: message.value, headers: headers,
+                                timestamp: message.timestamp ?? now, origin: origin) {
+        case .success(var record):
+            if let error = factory.assignEventTime(&record, r.sourceID) {
+                r.task.pending.rejected.append((record, error, r.sourceID))
+            } else {
+                r.task.observe(eventTime: record.eventTime, processingTime: now)
+                r.append(record)
+            }
+        case .failure(let error):
+            let record = Record(key: message.keyBytes, headers: headers, timestamp: message.timestamp ?? now, origin: origin,
+                                raw: message.valueBytes)
+            r.task.pending.rejected.append((record, error, r.sourceID))
+        }
+    }
+
+    /// Copy-only: hands the consumed bytes straight to the producer (it copies them once).
+    private func forward(_ message: KafkaMessage, along r: DispatchRoute) {
+        let seq = r.seq!
+        r.forwardedOne()
+        for sink in r.rawSinks {
+            r.task.tracker.addOutstanding(seq)
+            do {
+                try producer.sendWaiting(topic: sink, key: message.key, value: message.value, headers: lineageHeaders,
+                                         timestamp: message.timestamp, token: DeliveryToken.make(slot: r.task.slot, seq: seq))
+            } catch {
+                r.task.tracker.acknowledge(seq)
+                fatalError = EngineError("could not enqueue a record for '\(sink)': \(error)")
+            }
+        }
+    }
+
+    private func makeRoute(_ message: KafkaMessage) -> DispatchRoute? {
+        let topic = message.topic
+        guard let sub = plan.topicOwner[topic],
+              let task = tasks[TaskKey(subtopology: sub, partition: message.partition)],
+              let (node, decoder) = task.decoder(forTopic: topic)
+        else { return nil }
+        return DispatchRoute(message: message, topic: topic, task: task, node: node, sourceID: plan.nodes[node].id,
+                             decoder: decoder, rawSinks: rawForwards[topic] ?? [])
+    }
+}
