@@ -58,3 +58,13 @@ public struct Record: Sendable {
         set { fields[field] = newValue }
     }
 }
+
+extension Array where Element == Record {
+    /// Moves the record at `index` out, leaving an empty record in its place: no reference counting on the
+    /// record's storage, and the caller holds its only reference (so changing it does not copy).
+    @inlinable public mutating func takeRecord(at index: Int) -> Record {
+        var taken = Record()
+        swap(&taken, &self[index])
+        return taken
+    }
+}

@@ -88,8 +88,15 @@ final class FeaturesStage: StatefulOperator {
     }
 
     func process(_ batch: [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput) {
+        var owned = batch
+        process(owned: &owned, from: side, context: context, into: &output)
+    }
+
+    /// Moves each record out of the batch into the feature engine, which enriches it in place.
+    func process(owned batch: inout [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput) {
         let evaluation = EvaluationContext(now: context.processingTime)
-        for var record in batch {
+        for i in batch.indices {
+            var record = batch.takeRecord(at: i)
             do {
                 try derive?.apply(to: &record, evaluation)
                 let keyValue = try key.evaluate(record, evaluation)
@@ -102,7 +109,8 @@ final class FeaturesStage: StatefulOperator {
                 default: keyBytes = Array(keyValue.expressionText.utf8)
                 }
                 let eventTime = record.eventTime ?? record.timestamp
-                engine.process(record, key: keyBytes, eventTime: eventTime, processingTime: context.processingTime, into: &outputs)
+                engine.process(consume record, key: keyBytes, eventTime: eventTime, processingTime: context.processingTime,
+                               into: &outputs)
             } catch {
                 output.deadLetter(record, error)
             }

@@ -21,15 +21,15 @@ struct Entry {
         self.present = present
     }
 
-    /// Converts `record`'s input for `spec` into an entry.
+    /// Converts `record`'s input for `spec` into an entry. `isPath`: the input field name contains a
+    /// dot (decided once per aggregate: most inputs are plain names and skip the path walk).
     /// - Throws: `RecordError.wrongType` when a numeric function gets a non-numeric value.
-    static func make(_ spec: AggregateSpec, record: Record, time: Int64) throws(RecordError) -> Entry {
+    static func make(_ spec: AggregateSpec, isPath: Bool, record: Record, time: Int64) throws(RecordError) -> Entry {
         let raw: Value?
         switch spec.input {
         case .none: return Entry(time: time)
         case .field(let f):
-            // Most inputs are plain names: skip the dotted-path walk for them.
-            raw = f.utf8.contains(46) ? record.fields.value(atPath: f) : record.fields[f]
+            raw = isPath ? record.fields.value(atPath: f) : record.fields[f]
         case .custom(_, let fn): raw = fn(record)
         }
         guard let v = raw, !v.isNull else { return Entry(time: time, present: false) }

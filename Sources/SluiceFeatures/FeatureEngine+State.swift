@@ -13,7 +13,7 @@ extension FeatureEngine {
         let at = max(streamTime, watermark)
         var f = Fields()
         f.reserveCapacity(specs.count)
-        if let state = states[key] {
+        if let state = states[KeyBytes(key)] {
             for (i, s) in specs.enumerated() { f.append(s.name, ops[i].value(state.series[i], at)) }
         } else {
             for s in specs { f.append(s.name, SeriesFactory.emptyValue(s.function, at: at)) }
@@ -25,7 +25,7 @@ extension FeatureEngine {
     /// every aggregate's state, little-endian. `nil` when the key has no state (evicted or unknown):
     /// store a tombstone.
     public func snapshot(key: [UInt8]) -> [UInt8]? {
-        guard let state = states[key] else { return nil }
+        guard let state = states[KeyBytes(key)] else { return nil }
         var w = StateWriter()
         w.bytes.append(contentsOf: Self.keyMagic)
         w.u8(Self.stateVersion)
@@ -57,7 +57,7 @@ extension FeatureEngine {
         guard r.isAtEnd else { throw FeatureError(.corruptState, "trailing bytes after key state", context: ["offset": "\(r.pos)"]) }
         let state = KeyState(series: series)
         state.lastEventTime = last
-        states[key] = state
+        states[KeyBytes(key)] = state
         streamTime = max(streamTime, last)
         if configuration.emit.onClose { schedule(key, state) }
     }
@@ -101,7 +101,7 @@ extension FeatureEngine {
 
     /// Forgets which keys changed (call after their snapshots were persisted).
     public func markClean() {
-        for k in dirtyList { states[k]?.dirty = false }
+        for k in dirtyList { states[KeyBytes(k)]?.dirty = false }
         dirtyList.removeAll(keepingCapacity: true)
     }
 
@@ -119,9 +119,9 @@ extension FeatureEngine {
         guard let ttl = configuration.keyTTL else { return [] }
         let threshold = TimeMath.sub(watermark, ttl)
         var evicted: [[UInt8]] = []
-        for (k, s) in states where s.lastEventTime <= threshold { evicted.append(k) }
+        for (k, s) in states where s.lastEventTime <= threshold { evicted.append(k.bytes) }
         for k in evicted {
-            states[k] = nil
+            states[KeyBytes(k)] = nil
             markDirty(k, nil)
         }
         counters.keysEvicted += evicted.count

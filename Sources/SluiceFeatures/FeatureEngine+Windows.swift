@@ -26,7 +26,7 @@ extension FeatureEngine {
         while let (due, keys) = dueQueue.pop(through: w) {
             for key in keys {
                 // Skip stale entries: the key was evicted or rescheduled for an earlier time.
-                guard let state = states[key], state.scheduledAt == due else { continue }
+                guard let state = states[KeyBytes(key)], state.scheduledAt == due else { continue }
                 state.scheduledAt = nil
                 closeWindows(key, state, into: &out)
                 schedule(key, state)
@@ -72,6 +72,7 @@ extension FeatureEngine {
     /// A time no accepted event can be older than: a record must be on time for *every* aggregate,
     /// so the tightest aggregate decides. Raw entries older than this are never split by a query.
     func acceptBound() -> Int64 {
+        if acceptBoundCache.watermark == watermark { return acceptBoundCache.bound }
         var b = Int64.min
         for s in specs {
             let own = TimeMath.sub(watermark, s.grace)
@@ -81,6 +82,7 @@ extension FeatureEngine {
             default: b = max(b, own)
             }
         }
+        acceptBoundCache = (watermark, b)
         return b
     }
 

@@ -68,13 +68,18 @@ public final class FeatureEngine {
     let groups: [CloseGroup]
     /// Which aggregates are evaluated before the current event is added.
     let queryBefore: [Bool]
+    /// Which aggregates read a dotted path (rather than a plain field name).
+    let inputIsPath: [Bool]
     let fingerprint: UInt64
     /// Specialised operations per aggregate (see `SeriesOps`).
     let ops: [SeriesOps]
 
-    @exclusivity(unchecked) var states: [[UInt8]: KeyState] = [:]
+    @exclusivity(unchecked) var states: [KeyBytes: KeyState] = [:]
     @exclusivity(unchecked) var dueQueue = DueQueue()
     @exclusivity(unchecked) var tracker: WatermarkTracker?
+    /// `acceptBound()` for the watermark it was computed at (the watermark changes less often than
+    /// records arrive, and the bound is needed on every record).
+    @exclusivity(unchecked) var acceptBoundCache: (watermark: Int64, bound: Int64) = (.min, .min)
     /// Reused per record to avoid allocating.
     @exclusivity(unchecked) var entryBuffer: [Entry] = []
 
@@ -121,6 +126,7 @@ public final class FeatureEngine {
         self.specs = specs
         self.groups = groups
         self.queryBefore = specs.map { !configuration.includeCurrent || $0.function == .timeSinceLast }
+        self.inputIsPath = specs.map { $0.input.fieldName?.utf8.contains(UInt8(ascii: ".")) ?? false }
         self.ops = specs.map { SeriesFactory.ops($0, slidingBuckets: configuration.slidingBuckets) }
         self.tracker = configuration.watermark
         self.watermark = configuration.watermark?.watermark ?? .min
@@ -156,8 +162,8 @@ public final class FeatureEngine {
             return
         }
         entryBuffer.removeAll(keepingCapacity: true)
-        for spec in specs {
-            do { entryBuffer.append(try Entry.make(spec, record: record, time: t)) } catch {
+        for (i, spec) in specs.enumerated() {
+            do { entryBuffer.append(try Entry.make(spec, isPath: inputIsPath[i], record: record, time: t)) } catch {
                 counters.invalid += 1
                 out.append(.invalid(record, error))
                 observe(t, processingTime, into: &out)
@@ -165,22 +171,21 @@ public final class FeatureEngine {
             }
         }
         let state = stateFor(key)
-        closeWindows(key, state, into: &out)
+        let emitClosed = configuration.emit.onClose
+        // Emitted windows must precede the event's output, so the engine closes them first; otherwise
+        // closing only frees state and rides along in each aggregate's step.
+        if emitClosed { closeWindows(key, state, into: &out) }
         let perEvent = configuration.emit.perEvent
         let inputCount = record.fields.count
         if perEvent {
             record.eventTime = t
             record.fields.reserveCapacity(inputCount + specs.count)
         }
+        var step = EventStep(closeFirst: emitClosed ? nil : (watermark, acceptBound()), query: perEvent, queryBefore: false)
         for i in specs.indices {
-            let series = state.series[i], op = ops[i]
-            if queryBefore[i] {
-                if perEvent { Self.setFeature(&record.fields, specs[i].name, op.value(series, t), inputCount) }
-                op.insert(series, entryBuffer[i])
-            } else {
-                op.insert(series, entryBuffer[i])
-                if perEvent { Self.setFeature(&record.fields, specs[i].name, op.value(series, t), inputCount) }
-            }
+            step.queryBefore = queryBefore[i]
+            let v = ops[i].step(state.series[i], entryBuffer[i], step)
+            if perEvent { Self.setFeature(&record.fields, specs[i].name, v, inputCount) }
         }
         state.lastEventTime = max(state.lastEventTime, t)
         streamTime = max(streamTime, t)
@@ -235,9 +240,10 @@ public final class FeatureEngine {
     }
 
     func stateFor(_ key: [UInt8]) -> KeyState {
-        if let s = states[key] { return s }
+        let k = KeyBytes(key)
+        if let s = states[k] { return s }
         let s = KeyState(series: ops.map { $0.make() })
-        states[key] = s
+        states[k] = s
         return s
     }
 

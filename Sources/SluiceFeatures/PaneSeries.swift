@@ -20,6 +20,31 @@ final class PaneSeries<A: Accumulator>: Series {
         case unbounded
     }
 
+    /// The window geometry, identical for every key of one aggregate, so shared rather than stored
+    /// per key: it keeps each key's series object within a cache line or two.
+    final class Shape {
+        let function: AggregateFunction
+        let kind: Kind
+        let grace: Int64
+        let width: Int64
+        let isUnbounded: Bool
+
+        init(_ function: AggregateFunction, window: WindowSpec, grace: Int64, slidingBuckets: Int) {
+            self.function = function
+            self.grace = grace
+            switch window {
+            case .tumbling(let s): kind = .aligned(size: s, every: s); width = s
+            case .hopping(let s, let e): kind = .aligned(size: s, every: e); width = TimeMath.gcd(s, e)
+            case .sliding(let d):
+                kind = .sliding(d)
+                let b = Int64(max(1, slidingBuckets))
+                width = max(1, (d + b - 1) / b)
+            default: kind = .unbounded; width = 1
+            }
+            if case .unbounded = kind { isUnbounded = true } else { isUnbounded = false }
+        }
+    }
+
     struct Pane {
         var index: Int64
         var settled: A
@@ -30,11 +55,12 @@ final class PaneSeries<A: Accumulator>: Series {
         var count: Int = 0
     }
 
-    let function: AggregateFunction
-    let kind: Kind
-    let grace: Int64
-    let width: Int64
-    let isUnbounded: Bool
+    let shape: Shape
+    var function: AggregateFunction { shape.function }
+    var kind: Kind { shape.kind }
+    var grace: Int64 { shape.grace }
+    var width: Int64 { shape.width }
+    var isUnbounded: Bool { shape.isUnbounded }
     /// Live panes are `panes[head...]`, sorted by index. Dropped panes stay before `head` until the
     /// dead prefix is compacted (see `RawLog` for why).
     @exclusivity(unchecked) var panes: [Pane] = []
@@ -43,20 +69,7 @@ final class PaneSeries<A: Accumulator>: Series {
     /// Aligned windows ending at or before this time are closed.
     @exclusivity(unchecked) var closedThrough: Int64 = .min
 
-    init(_ function: AggregateFunction, window: WindowSpec, grace: Int64, slidingBuckets: Int) {
-        self.function = function
-        self.grace = grace
-        switch window {
-        case .tumbling(let s): kind = .aligned(size: s, every: s); width = s
-        case .hopping(let s, let e): kind = .aligned(size: s, every: e); width = TimeMath.gcd(s, e)
-        case .sliding(let d):
-            kind = .sliding(d)
-            let b = Int64(max(1, slidingBuckets))
-            width = max(1, (d + b - 1) / b)
-        default: kind = .unbounded; width = 1
-        }
-        if case .unbounded = kind { isUnbounded = true } else { isUnbounded = false }
-    }
+    init(_ shape: Shape) { self.shape = shape }
 
     @inline(__always)
     func paneIndex(_ t: Int64) -> Int64 { isUnbounded ? 0 : TimeMath.floorDiv(t, width) }
@@ -90,14 +103,23 @@ final class PaneSeries<A: Accumulator>: Series {
         raw.insert(e)
     }
 
-    func value(at t: Int64) -> Value { aggregate(at: t).result(at: t) }
+    func value(at t: Int64) -> Value {
+        let q = query(at: t)
+        // Usual case: one pane, all of it ≤ t. Read its aggregate in place instead of copying it out
+        // (a copy of a set or sketch state costs reference counting on its storage).
+        if q.first + 1 == q.hi && covers(q.first, from: q.lo, upTo: t, sliding: q.isSliding) {
+            return panes[q.first].full.result(at: t)
+        }
+        return aggregate(q, at: t).result(at: t)
+    }
 
-    func aggregate(at t: Int64) -> A {
+    /// The panes `first..<hi` overlapping the window `[lo, t]` reported for an event at `t`.
+    private func query(at t: Int64) -> (first: Int, hi: Int, lo: Int64, isSliding: Bool) {
         let lo: Int64
         var isSliding = false
         switch kind {
         case .unbounded:
-            return head < panes.count ? part(head, from: .min, upTo: t, sliding: false) : A(function)
+            return (head, head < panes.count ? head + 1 : head, .min, false)
         case .aligned(let size, let every):
             lo = Lateness.firstWindowStart(t: t, size: size, every: every)
         case .sliding(let d):
@@ -109,23 +131,28 @@ final class PaneSeries<A: Accumulator>: Series {
         while hi > head && start(hi - 1) > t { hi -= 1 }
         var first = hi
         while first > head && last(first - 1) >= lo { first -= 1 }
-        if first == hi { return A(function) }
-        if first + 1 == hi { return part(first, from: lo, upTo: t, sliding: isSliding) }
+        return (first, hi, lo, isSliding)
+    }
+
+    private func aggregate(_ q: (first: Int, hi: Int, lo: Int64, isSliding: Bool), at t: Int64) -> A {
+        if q.first == q.hi { return A(function) }
+        if q.first + 1 == q.hi { return part(q.first, from: q.lo, upTo: t, sliding: q.isSliding) }
         var acc = A(function)
-        for i in first..<hi { acc.merge(part(i, from: lo, upTo: t, sliding: isSliding)) }
+        for i in q.first..<q.hi { acc.merge(part(i, from: q.lo, upTo: t, sliding: q.isSliding)) }
         return acc
+    }
+
+    /// Whether pane `i` lies wholly inside `[lo, t]` (aligned panes: only their upper edge can cut).
+    @inline(__always)
+    private func covers(_ i: Int, from lo: Int64, upTo t: Int64, sliding: Bool) -> Bool {
+        panes[i].maxTime <= t && (!sliding || panes[i].minTime >= lo)
     }
 
     /// Pane `i` restricted to `[lo, t]`. Aligned panes lie wholly inside the window, so only their upper
     /// edge can cut; sliding panes never settle (their lower edge may cut anywhere), so both can.
     private func part(_ i: Int, from lo: Int64, upTo t: Int64, sliding: Bool) -> A {
-        let p = panes[i]
-        if sliding {
-            if p.minTime >= lo && p.maxTime <= t { return p.full }
-        } else if p.maxTime <= t {
-            return p.full
-        }
-        var a = sliding ? A(function) : p.settled
+        if covers(i, from: lo, upTo: t, sliding: sliding) { return panes[i].full }
+        var a = sliding ? A(function) : panes[i].settled
         let from = sliding ? max(lo, start(i)) : (isUnbounded ? Int64.min : start(i))
         let to = min(t, last(i))
         var j = raw.lowerBound(from)

@@ -30,22 +30,50 @@ protocol Series: AnyObject {
 /// Why: calling a generic class through `any Series` runs unspecialised generic code (runtime metadata
 /// lookups and value-witness calls on every pane access, ~20x slower). These closures are created in a
 /// context where the series type is concrete, so their bodies are fully specialised; the per-key state
-/// stays a plain array of objects.
+/// stays a plain array of objects. The per-event path is one `step` call per aggregate (close, insert,
+/// query), so each record pays one dynamic call and one object access per aggregate, not three.
 final class SeriesOps {
     let make: () -> any Series
-    let insert: (any Series, Entry) -> Void
     let value: (any Series, Int64) -> Value
     /// Arguments: the watermark, the settle bound, whether closed values are needed.
     let close: (any Series, Int64, Int64, Bool) -> [ClosedValue]
     let nextDue: (any Series) -> Int64?
+    /// The whole per-event path in one dynamic call (see `EventStep`); returns the value at `e.time`,
+    /// or `.null` when `step.query` is false.
+    let step: (any Series, Entry, EventStep) -> Value
 
     init<S: Series>(_: S.Type, make: @escaping () -> S) {
         self.make = make
-        insert = { s, e in unsafeDowncast(s as AnyObject, to: S.self).insert(e) }
+        step = { s, e, step in
+            let series = unsafeDowncast(s as AnyObject, to: S.self)
+            if let (watermark, settle) = step.closeFirst { _ = series.close(watermark: watermark, settleBelow: settle, emit: false) }
+            if !step.query {
+                series.insert(e)
+                return .null
+            }
+            if step.queryBefore {
+                let v = series.value(at: e.time)
+                series.insert(e)
+                return v
+            }
+            series.insert(e)
+            return series.value(at: e.time)
+        }
         value = { s, t in unsafeDowncast(s as AnyObject, to: S.self).value(at: t) }
         close = { s, w, b, emit in unsafeDowncast(s as AnyObject, to: S.self).close(watermark: w, settleBelow: b, emit: emit) }
         nextDue = { s in unsafeDowncast(s as AnyObject, to: S.self).nextDue }
     }
+}
+
+/// What `SeriesOps.step` does for one event.
+struct EventStep {
+    /// Close windows first (without emitting) at this watermark and settle bound; nil when the engine
+    /// closed them itself because closed windows are emitted.
+    var closeFirst: (watermark: Int64, settle: Int64)?
+    /// Whether the point-in-time value is needed (per-event emission).
+    var query: Bool
+    /// Read the value before inserting the event (time_since_last, or `includeCurrent` off).
+    var queryBefore: Bool
 }
 
 /// Builds series and their operation tables; every accumulator type is named concretely here so the
@@ -74,7 +102,8 @@ enum SeriesFactory {
         case .count(let n):
             return SeriesOps(CountSeries<A>.self) { CountSeries<A>(fn, n: n, grace: grace) }
         default:
-            return SeriesOps(PaneSeries<A>.self) { PaneSeries<A>(fn, window: window, grace: grace, slidingBuckets: buckets) }
+            let shape = PaneSeries<A>.Shape(fn, window: window, grace: grace, slidingBuckets: buckets)
+            return SeriesOps(PaneSeries<A>.self) { PaneSeries<A>(shape) }
         }
     }
 

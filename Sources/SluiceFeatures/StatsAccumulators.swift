@@ -56,11 +56,11 @@ struct DecayedAcc: Accumulator {
     }
 }
 
-/// distinct: an exact sorted set of 64-bit hashes while it is no larger than the HyperLogLog would be
+/// distinct: an exact set of 64-bit hashes while it is no larger than the HyperLogLog would be
 /// (2^p / 8 hashes, at least 64), then SluiceStats' HyperLogLog. Most keys see few distinct values per
 /// window, so this is both smaller and exact for them.
 struct DistinctAcc: Accumulator {
-    var sparse: [UInt64] = []
+    var sparse = HashSet64()
     var hll: HyperLogLog?
     let precision: Int
     init(_ function: AggregateFunction) {
@@ -71,27 +71,21 @@ struct DistinctAcc: Accumulator {
     mutating func add(_ e: Entry) { insert(e.bits) }
     mutating func insert(_ h: UInt64) {
         if hll != nil { hll!.add(hash: h); return }
-        var lo = 0, hi = sparse.count
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if sparse[mid] < h { lo = mid + 1 } else { hi = mid }
-        }
-        if lo < sparse.count && sparse[lo] == h { return }
-        sparse.insert(h, at: lo)
-        if sparse.count > sparseLimit { densify() }
+        if sparse.insert(h) && sparse.count > sparseLimit { densify() }
     }
     mutating func densify() {
         var h = (try? HyperLogLog(precision: precision))!
-        for x in sparse { h.add(hash: x) }
+        sparse.forEach { h.add(hash: $0) }
         hll = h
-        sparse = []
+        sparse = HashSet64()
     }
     mutating func merge(_ o: DistinctAcc) {
         if let oh = o.hll {
             if hll == nil { densify() }
             try? hll!.merge(oh)
         } else {
-            for x in o.sparse { insert(x) }
+            // Set union and register maxima do not depend on the insertion order.
+            o.sparse.forEach { insert($0) }
         }
     }
     func result(at t: Int64) -> Value {
@@ -102,7 +96,7 @@ struct DistinctAcc: Accumulator {
     func encode(into w: inout StateWriter) {
         if let hll { w.u8(1); w.blob(hll.serialized()) } else {
             w.u8(0); w.u32(UInt32(sparse.count))
-            for x in sparse { w.u64(x) }
+            for x in sparse.sorted() { w.u64(x) }
         }
     }
     init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) {
@@ -114,7 +108,7 @@ struct DistinctAcc: Accumulator {
             hll = h
         } else {
             let n = try r.count(minSize: 8)
-            for _ in 0..<n { sparse.append(try r.u64()) }
+            for _ in 0..<n { sparse.insert(try r.u64()) }
         }
     }
 }

@@ -30,12 +30,14 @@ public struct JSONRecordEncoder: RecordEncoder {
     private func writeObject(_ fields: Fields, path: String?, into out: inout [UInt8]) throws(RecordError) {
         out.append(UInt8(ascii: "{"))
         var first = true
-        for field in fields.storage {
+        // By index: iterating would copy (retain and release) every field.
+        let storage = fields.storage
+        for i in storage.indices {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            JSONEscaping.appendQuoted(field.name, to: &out)
+            JSONEscaping.appendQuoted(storage[i].name, to: &out)
             out.append(UInt8(ascii: ":"))
-            try writeValue(field.value, name: field.name, parent: path, into: &out)
+            try writeValue(storage[i].value, name: storage[i].name, parent: path, into: &out)
         }
         out.append(UInt8(ascii: "}"))
     }

@@ -11,12 +11,20 @@ public import SluiceTopology
 /// **original** record to the dead-letter output with that code; its message names the target field
 /// and the expression.
 public final class MapStage: StreamOperator {
-    struct Step {
+    /// A class, so that reading one per record is a single retain rather than a copy of its strings and arrays.
+    final class Step {
         let target: String
         let text: String
         let expression: CompiledExpression
         /// Expanded field names for a top-level one-hot, in category order.
         let oneHot: [String]?
+
+        init(target: String, text: String, expression: CompiledExpression, oneHot: [String]?) {
+            self.target = target
+            self.text = text
+            self.expression = expression
+            self.oneHot = oneHot
+        }
     }
 
     public let id: String
@@ -83,8 +91,7 @@ public final class MapStage: StreamOperator {
                 }
                 continue
             }
-            var record = batch[i]
-            batch[i].fields = Fields()  // the record's fields are now referenced once: changed in place below
+            var record = batch.takeRecord(at: i)  // the only reference: changed in place below
             do {
                 try apply(to: &record, evaluation)
                 counters.emitted += 1

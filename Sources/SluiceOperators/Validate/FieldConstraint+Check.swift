@@ -54,7 +54,8 @@ extension FieldConstraint {
             return RecordError(.wrongType, field: name, "\(name): expected a number for the range check, "
                 + "found \(value.typeName) \(Rendering.value(value))")
         }
-        let shown = Rendering.value(value)
+        // Rendered only for an error message: formatting a number per valid record is measurable.
+        var shown: String { Rendering.value(value) }
         if x.isNaN { return RecordError(.outOfRange, field: name, "\(name): NaN is outside every range") }
         if let lo = minimum {
             if lo.exclusive, x <= lo.value {

@@ -18,7 +18,9 @@ public import SluiceTopology
 public final class ValidateStage: StreamOperator {
     public let id: String
     /// `fields:` constraints followed by the schema file's.
-    public let constraints: [FieldConstraint]
+    public var constraints: [FieldConstraint] { checks.map(\.constraint) }
+    /// The constraints boxed: reading one per record is a single retain, not a copy of its strings and arrays.
+    private let checks: [ConstraintCheck]
     /// Rule texts with their compiled expressions, in order.
     let rules: [(text: String, expression: CompiledExpression, fields: [String])]
     /// Records whose event time (or Kafka timestamp) is older than now − this are `STALE`.
@@ -49,7 +51,7 @@ public final class ValidateStage: StreamOperator {
         additionalFields: ValidateOperator.AdditionalFields = .keep
     ) throws(OperatorSetupError) {
         self.id = id
-        self.constraints = constraints + (schema?.constraints ?? [])
+        checks = (constraints + (schema?.constraints ?? [])).map(ConstraintCheck.init)
         self.rules = rules.map { ($0.text, $0.expression, $0.expression.referencedFields.sorted()) }
         self.maxAgeMs = maxAgeMs
         if let schema, !schema.additionalProperties {
@@ -57,7 +59,7 @@ public final class ValidateStage: StreamOperator {
         } else {
             closedNames = nil
         }
-        keptNames = additionalFields == .drop ? Set(self.constraints.map { Self.topLevel($0.name) }) : nil
+        keptNames = additionalFields == .drop ? Set(checks.map { Self.topLevel($0.constraint.name) }) : nil
     }
 
     static func topLevel(_ name: String) -> String {
@@ -84,11 +86,28 @@ public final class ValidateStage: StreamOperator {
         }
     }
 
+    /// `process` moving each record from the batch to the output (no copy and no reference counting per record).
+    public func process(owned batch: inout [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput) {
+        let evaluation = EvaluationContext(now: context.processingTime)
+        counters.records += batch.count
+        for i in batch.indices {
+            var record = batch.takeRecord(at: i)
+            if let error = validate(record, evaluation) {
+                counters.deadLettered += 1
+                output.deadLetter(record, error)
+                continue
+            }
+            if let keptNames { record.fields.storage.removeAll { !keptNames.contains($0.name) } }
+            counters.emitted += 1
+            output.emit(record)
+        }
+    }
+
     /// The dead-letter reason for `record`, or `nil` when it is valid.
     public func validate(_ record: Record, _ context: EvaluationContext) -> RecordError? {
         var violations = Violations()
-        for c in constraints {
-            if let e = c.check(record.fields) { violations.add(e, label: c.name) }
+        for c in checks {
+            if let e = c.constraint.check(record.fields) { violations.add(e, label: c.constraint.name) }
         }
         if let closedNames {
             for f in record.fields.storage where !closedNames.contains(f.name) {
@@ -162,4 +181,10 @@ struct Violations {
         }
         return error
     }
+}
+
+/// One constraint behind a reference.
+final class ConstraintCheck {
+    let constraint: FieldConstraint
+    init(_ constraint: FieldConstraint) { self.constraint = constraint }
 }
