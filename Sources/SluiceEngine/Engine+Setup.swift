@@ -54,7 +54,9 @@ extension Engine {
         if exactlyOnce {
             producerConfig["transactional.id"] = "\(applicationID)-\(options.instanceID)"
         }
-        producer = try KafkaProducer(configuration: producerConfig, logger: logger) { [unowned self] report in
+        // unowned(unsafe): the engine owns the producer, so it outlives every report; this runs once per output
+        // record, where a checked reference would cost an atomic retain and release each time.
+        producer = try KafkaProducer(configuration: producerConfig, logger: logger) { [unowned(unsafe) self] report in
             self.delivered(report)
         }
         var consumerConfig = kafkaConfig

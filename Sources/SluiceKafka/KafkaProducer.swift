@@ -42,18 +42,11 @@ public final class KafkaProducer: @unchecked Sendable {
         let conf = try self.configuration.makeNativeConfiguration()
         callbacks.install(on: conf)
         rd_kafka_conf_set_dr_msg_cb(conf) { rk, message, opaque in
-            guard let message, let callbacks = ClientCallbacks.from(opaque), let onDelivery = callbacks.onDelivery else {
-                return
+            guard let message, let opaque else { return }
+            // Borrowed, not retained: this runs once per delivered record and the client owns its callbacks.
+            Unmanaged<ClientCallbacks>.fromOpaque(opaque)._withUnsafeGuaranteedRef { callbacks in
+                callbacks.onDelivery.map { deliverReport(message, to: $0) }
             }
-            let m = message.pointee
-            let error: KafkaError? =
-                m.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(responseCode: m.err, context: "delivery failed")
-            // The topic's name only for failures: building it per success would cost every delivered record.
-            let topic = error == nil ? nil : m.rkt.map { String(cString: rd_kafka_topic_name($0)) }
-            onDelivery(
-                DeliveryReport(
-                    token: UInt(bitPattern: m._private), topic: topic, partition: m.partition,
-                    offset: error == nil ? m.offset : -1, error: error))
         }
         handle = try makeClient(type: RD_KAFKA_PRODUCER, conf: conf)
     }
@@ -274,4 +267,17 @@ extension String {
     init(nulTerminated buffer: [CChar]) {
         self = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+}
+
+/// Turns librdkafka's delivery report for one message into a `DeliveryReport` for `onDelivery`.
+private func deliverReport(_ message: UnsafePointer<rd_kafka_message_t>, to onDelivery: (DeliveryReport) -> Void) {
+    let m = message.pointee
+    let error: KafkaError? =
+        m.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(responseCode: m.err, context: "delivery failed")
+    // The topic's name only for failures: building it per success would cost every delivered record.
+    let topic = error == nil ? nil : m.rkt.map { String(cString: rd_kafka_topic_name($0)) }
+    onDelivery(
+        DeliveryReport(
+            token: UInt(bitPattern: m._private), topic: topic, partition: m.partition,
+            offset: error == nil ? m.offset : -1, error: error))
 }

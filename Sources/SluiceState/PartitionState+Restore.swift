@@ -54,15 +54,14 @@ extension PartitionState {
                 for name in Set(manifest.segments.map(\.store)) {
                     let refs = manifest.segments(of: name)
                     if stores[name] != nil {
-                        loaded[name] = try loadSegments(refs, bytes: &bytes, raw: &raw)
+                        loaded[name] = try loadSegments(refs, liveKeys: manifest.stores[name]?.liveKeys, bytes: &bytes, raw: &raw)
                     } else {
                         // Not registered now: still check it so we never pick a half-valid manifest.
                         for ref in refs { try openChecked(ref).verifyChecksums() }
                     }
                 }
                 for (name, store) in stores {
-                    var loader = loaded.removeValue(forKey: name) ?? StoreLoader(capacity: 0)
-                    store.replaceContents(&loader)
+                    store.replaceContents(loaded.removeValue(forKey: name) ?? StoreLoader(capacity: 0))
                 }
                 currentManifest = manifest
                 return RestoreResult(
@@ -87,11 +86,14 @@ extension PartitionState {
         return reader
     }
 
-    /// Applies a store's segments oldest to newest into a fresh map, validating every block. Capacity for
-    /// every entry the manifest lists is reserved first; entries go straight from each decompressed block
-    /// into the map.
-    private func loadSegments(_ refs: [SegmentRef], bytes: inout Int, raw: inout Int) throws -> StoreLoader {
-        var loader = StoreLoader(capacity: refs.reduce(0) { $0 + $1.entries })
+    /// Applies a store's segments oldest to newest into a fresh table, validating every block. Room is reserved
+    /// first for the live keys the manifest recorded and their share of the segments' bytes (so the arena does
+    /// not regrow mid-restore); entries go straight from each decompressed block into the table.
+    private func loadSegments(_ refs: [SegmentRef], liveKeys: Int?, bytes: inout Int, raw: inout Int) throws -> StoreLoader {
+        let entries = refs.reduce(0) { $0 + $1.entries }
+        let rawTotal = refs.reduce(0) { $0 + $1.rawBytes }
+        let keys = max(0, min(liveKeys ?? entries, entries))
+        var loader = StoreLoader(capacity: keys, bytes: entries > 0 ? Int(Double(rawTotal) * Double(keys) / Double(entries)) : 0)
         for ref in refs {
             let reader = try openChecked(ref, requireKey: true)
             for k in reader.blocks.indices { try reader.visitEntries(inBlock: k, &loader) }

@@ -171,6 +171,8 @@ public final class SegmentReader {
         let (bytes, expected) = try plaintext(k)
         func bad(_ reason: String) -> StateError { .corruptSegment(path, region: .block(k), reason: reason) }
         try bytes.withUnsafeBytes { buf in
+            // Runs even on a throw, so a batching visitor never keeps views into a buffer that is gone.
+            defer { visitor.endOfBlock() }
             var c = ByteCursor(buf)
             var previous: UnsafeRawBufferPointer?
             var n = 0
@@ -245,6 +247,12 @@ public final class SegmentReader {
 /// Receives the entries of a block as views into the decompressed buffer (valid only during the call).
 protocol SegmentEntryVisitor {
     mutating func visit(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?, timestamp: Int64?) throws
+    /// Called when the block's buffer is about to go away: a visitor that held on to views must finish with them.
+    mutating func endOfBlock()
+}
+
+extension SegmentEntryVisitor {
+    mutating func endOfBlock() {}
 }
 
 private struct ClosureEntryVisitor: SegmentEntryVisitor {
