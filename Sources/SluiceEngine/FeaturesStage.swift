@@ -13,6 +13,7 @@ final class FeaturesStage: StatefulOperator {
     private let derive: MapStage?
     private let key: CompiledExpression
     private var outputs: [FeatureOutput] = []
+    private var keyBuffer: [UInt8] = []
     /// The store key holding the engine-wide state (watermark, stream time).
     static let engineStateKey: [UInt8] = Array("\u{0}sluice-features-engine".utf8)
 
@@ -100,16 +101,17 @@ final class FeaturesStage: StatefulOperator {
             do {
                 try derive?.apply(to: &record, evaluation)
                 let keyValue = try key.evaluate(record, evaluation)
-                let keyBytes: [UInt8]
+                // One reused key buffer: the engine copies a key only when it first sees it.
+                keyBuffer.removeAll(keepingCapacity: true)
                 switch keyValue {
                 case .null:
                     output.deadLetter(record, RecordError(.missingField, field: key.expression.text, "the features key '\(key.expression.text)' is null"))
                     continue
-                case .string(let s): keyBytes = Array(s.utf8)
-                default: keyBytes = Array(keyValue.expressionText.utf8)
+                case .string(let s): keyBuffer.append(contentsOf: s.utf8)
+                default: keyBuffer.append(contentsOf: keyValue.expressionText.utf8)
                 }
                 let eventTime = record.eventTime ?? record.timestamp
-                engine.process(consume record, key: keyBytes, eventTime: eventTime, processingTime: context.processingTime,
+                engine.process(consume record, key: keyBuffer, eventTime: eventTime, processingTime: context.processingTime,
                                into: &outputs)
             } catch {
                 output.deadLetter(record, error)
@@ -124,16 +126,18 @@ final class FeaturesStage: StatefulOperator {
         flush(into: &output)
     }
 
+    /// Moves the engine's outputs to the operator output (popping from the reversed array moves each record
+    /// instead of copying it).
     private func flush(into output: inout OperatorOutput) {
-        for o in outputs {
-            switch o {
+        outputs.reverse()
+        while let o = outputs.popLast() {
+            switch consume o {
             case .event(let r): output.emit(r)
             case .window(let w): output.emit(w.record)
             case .late(let r, let e): output.late.append((r, e.message))
             case .invalid(let r, let e): output.deadLetter(r, e)
             }
         }
-        outputs.removeAll(keepingCapacity: true)
     }
 
     func saveState(into store: any KeyedStateStore) throws {

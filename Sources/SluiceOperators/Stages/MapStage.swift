@@ -8,8 +8,8 @@ public import SluiceTopology
 /// An assignment whose expression is a top-level `one_hot(x, [literal categories])` is expanded into
 /// one field per category, `<target>_<category>` (a null input writes null to each), instead of one
 /// array field. An expression that fails at run time (`DIVISION_BY_ZERO`, `WRONG_TYPE`, …) sends the
-/// **original** record to the dead-letter output with that code; its message names the target field
-/// and the expression.
+/// record to the dead-letter output with that code — its **original** bytes as consumed (or its original
+/// fields when it has no bytes); the message names the target field and the expression.
 public final class MapStage: StreamOperator {
     /// A class, so that reading one per record is a single retain rather than a copy of its strings and arrays.
     final class Step {
