@@ -93,6 +93,9 @@ extension Engine {
             }
         }
         let r = route!
+        // A rebalance inside this consume call may have taken the partition away: its messages are the new
+        // owner's now (the task's state was checkpointed at revocation).
+        guard !r.task.isRemoved else { return }
         r.consumed(message.offset)
         if !r.rawSinks.isEmpty {
             forward(message, along: r)

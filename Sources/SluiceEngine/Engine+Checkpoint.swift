@@ -113,6 +113,7 @@ extension Engine {
     func removeTasks(_ keys: [TaskKey]) {
         for key in keys {
             guard let task = tasks.removeValue(forKey: key) else { continue }
+            task.isRemoved = true
             retired.recordsIn += task.counters.recordsIn
             if taskSlots.indices.contains(task.slot) { taskSlots[task.slot] = nil }
             partitionStates[key] = nil

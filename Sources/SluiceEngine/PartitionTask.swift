@@ -29,6 +29,8 @@ final class PartitionTask {
     /// The consume batch being gathered for this task, and whether it is on the engine's list of tasks to run.
     var pending = PendingBatch()
     var hasPending = false
+    /// Set when the engine drops the task (its partition was revoked or lost).
+    var isRemoved = false
 
     var key: TaskKey { TaskKey(subtopology: subtopology.id, partition: partition) }
 
