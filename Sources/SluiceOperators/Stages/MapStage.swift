@@ -58,17 +58,7 @@ public final class MapStage: StreamOperator {
     public func process(_ batch: [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput) {
         let evaluation = EvaluationContext(now: context.processingTime)
         counters.records += batch.count
-        for record in batch {
-            var copy = record
-            do {
-                try apply(to: &copy, evaluation)
-                counters.emitted += 1
-                output.emit(copy)
-            } catch {
-                counters.deadLettered += 1
-                output.deadLetter(record, error)
-            }
-        }
+        for record in batch { map(record, original: record, evaluation, into: &output) }
     }
 
     /// Moves each record out of the batch and maps it in place. A record that keeps its original bytes (`raw`, what
@@ -78,28 +68,24 @@ public final class MapStage: StreamOperator {
         let evaluation = EvaluationContext(now: context.processingTime)
         counters.records += batch.count
         for i in batch.indices {
-            guard batch[i].raw != nil else {
-                let original = batch[i]
-                var copy = original
-                do {
-                    try apply(to: &copy, evaluation)
-                    counters.emitted += 1
-                    output.emit(copy)
-                } catch {
-                    counters.deadLettered += 1
-                    output.deadLetter(original, error)
-                }
-                continue
+            if batch[i].raw == nil {
+                map(batch[i], original: batch[i], evaluation, into: &output)
+            } else {
+                map(batch.takeRecord(at: i), original: nil, evaluation, into: &output)  // the only reference: changed in place
             }
-            var record = batch.takeRecord(at: i)  // the only reference: changed in place below
-            do {
-                try apply(to: &record, evaluation)
-                counters.emitted += 1
-                output.emit(record)
-            } catch {
-                counters.deadLettered += 1
-                output.deadLetter(record, error)
-            }
+        }
+    }
+
+    /// Maps one record; on failure dead-letters `original`, or the record as it stands when there is none.
+    private func map(_ record: consuming Record, original: Record?, _ evaluation: EvaluationContext, into output: inout OperatorOutput) {
+        var record = record
+        do {
+            try apply(to: &record, evaluation)
+            counters.emitted += 1
+            output.emit(record)
+        } catch {
+            counters.deadLettered += 1
+            output.deadLetter(original ?? record, error)
         }
     }
 
