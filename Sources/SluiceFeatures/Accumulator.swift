@@ -10,6 +10,13 @@ protocol Accumulator {
     func result(at t: Int64) -> Value
     func encode(into w: inout StateWriter)
     init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError)
+    /// Adds an entry to a pane's `settled` state. Same result as `add`; a type may defer the work
+    /// (settled state is read only by partial-pane queries and snapshots).
+    mutating func addSettled(_ e: Entry)
+}
+
+extension Accumulator {
+    mutating func addSettled(_ e: Entry) { add(e) }
 }
 
 struct CountAcc: Accumulator {

@@ -21,23 +21,24 @@ struct Entry {
         self.present = present
     }
 
-    /// Converts `record`'s input for `spec` into an entry. `isPath`: the input field name contains a
-    /// dot (decided once per aggregate: most inputs are plain names and skip the path walk).
+    /// Converts `record`'s input for aggregate `name` (function `fn`) into an entry. `isPath`: the
+    /// input field name contains a dot (decided once per aggregate: most inputs are plain names and
+    /// skip the path walk).
     /// - Throws: `RecordError.wrongType` when a numeric function gets a non-numeric value.
-    static func make(_ spec: AggregateSpec, isPath: Bool, record: Record, time: Int64) throws(RecordError) -> Entry {
+    static func make(_ fn: AggregateFunction, _ input: FeatureInput, name: String, isPath: Bool, record: Record,
+                     time: Int64) throws(RecordError) -> Entry {
         let raw: Value?
-        switch spec.input {
+        switch input {
         case .none: return Entry(time: time)
         case .field(let f):
             raw = isPath ? record.fields.value(atPath: f) : record.fields[f]
-        case .custom(_, let fn): raw = fn(record)
+        case .custom(_, let extract): raw = extract(record)
         }
         guard let v = raw, !v.isNull else { return Entry(time: time, present: false) }
-        let fn = spec.function
         if fn.numericInput {
             guard let d = v.asDouble else {
-                throw RecordError(.wrongType, field: spec.input.fieldName ?? spec.name,
-                                  "\(fn) of '\(spec.name)' needs a number, got \(v.typeName)")
+                throw RecordError(.wrongType, field: input.fieldName ?? name,
+                                  "\(fn) of '\(name)' needs a number, got \(v.typeName)")
             }
             return Entry(time: time, num: d)
         }

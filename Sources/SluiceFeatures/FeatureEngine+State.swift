@@ -13,8 +13,8 @@ extension FeatureEngine {
         let at = max(streamTime, watermark)
         var f = Fields()
         f.reserveCapacity(specs.count)
-        if let state = states[KeyBytes(key)] {
-            for (i, s) in specs.enumerated() { f.append(s.name, ops[i].value(state.series[i], at)) }
+        if let slot = states[KeyBytes(key)] {
+            for (i, s) in specs.enumerated() { f.append(s.name, ops[i].value(slot, at)) }
         } else {
             for s in specs { f.append(s.name, SeriesFactory.emptyValue(s.function, at: at)) }
         }
@@ -25,14 +25,17 @@ extension FeatureEngine {
     /// every aggregate's state, little-endian. `nil` when the key has no state (evicted or unknown):
     /// store a tombstone.
     public func snapshot(key: [UInt8]) -> [UInt8]? {
-        guard let state = states[KeyBytes(key)] else { return nil }
+        guard let slot = states[KeyBytes(key)] else { return nil }
+        // Room for a typical key's state up front: growing from empty costs several reallocations per key, and a
+        // checkpoint snapshots every changed key.
         var w = StateWriter()
+        w.bytes.reserveCapacity(1024)
         w.bytes.append(contentsOf: Self.keyMagic)
         w.u8(Self.stateVersion)
         w.u64(fingerprint)
-        w.i64(state.lastEventTime)
-        w.u32(UInt32(state.series.count))
-        for s in state.series { s.encode(into: &w) }
+        w.i64(slots[slot].lastEventTime)
+        w.u32(UInt32(ops.count))
+        for op in ops { op.encode(slot, &w) }
         return w.bytes
     }
 
@@ -47,19 +50,23 @@ extension FeatureEngine {
         guard n == specs.count else {
             throw FeatureError(.incompatibleState, "stored key state has \(n) aggregates, configuration has \(specs.count)")
         }
-        var series: [any Series] = []
-        series.reserveCapacity(n)
-        for op in ops {
-            let s = op.make()
-            try s.decodeState(from: &r)
-            series.append(s)
-        }
+        // Decoded into staging values first: the key's current state stays intact if any part fails.
+        for op in ops { try op.decode(&r) }
         guard r.isAtEnd else { throw FeatureError(.corruptState, "trailing bytes after key state", context: ["offset": "\(r.pos)"]) }
-        let state = KeyState(series: series)
-        state.lastEventTime = last
-        states[KeyBytes(key)] = state
+        // A replaced key starts over like a new one (its old heap entries become stale).
+        let k = KeyBytes(key)
+        let slot: Int
+        if let old = states[k] {
+            slot = old
+            slots[slot] = KeySlot()
+        } else {
+            slot = newSlot()
+            states[k] = slot
+        }
+        for op in ops { op.commit(slot) }
+        slots[slot].lastEventTime = last
         streamTime = max(streamTime, last)
-        if configuration.emit.onClose { schedule(key, state) }
+        if configuration.emit.onClose { schedule(key, slot) }
     }
 
     /// Engine-wide state (watermark, its tracker, stream time) for the checkpoint manifest.
@@ -101,7 +108,7 @@ extension FeatureEngine {
 
     /// Forgets which keys changed (call after their snapshots were persisted).
     public func markClean() {
-        for k in dirtyList { states[KeyBytes(k)]?.dirty = false }
+        for k in dirtyList { if let s = states[KeyBytes(k)] { slots[s].dirty = false } }
         dirtyList.removeAll(keepingCapacity: true)
     }
 
@@ -119,9 +126,9 @@ extension FeatureEngine {
         guard let ttl = configuration.keyTTL else { return [] }
         let threshold = TimeMath.sub(watermark, ttl)
         var evicted: [[UInt8]] = []
-        for (k, s) in states where s.lastEventTime <= threshold { evicted.append(k.bytes) }
+        for (k, s) in states where slots[s].lastEventTime <= threshold { evicted.append(k.bytes) }
         for k in evicted {
-            states[KeyBytes(k)] = nil
+            if let s = states.removeValue(forKey: KeyBytes(k)) { freeSlot(s) }
             markDirty(k, nil)
         }
         counters.keysEvicted += evicted.count

@@ -26,33 +26,33 @@ extension FeatureEngine {
         while let (due, keys) = dueQueue.pop(through: w) {
             for key in keys {
                 // Skip stale entries: the key was evicted or rescheduled for an earlier time.
-                guard let state = states[KeyBytes(key)], state.scheduledAt == due else { continue }
-                state.scheduledAt = nil
-                closeWindows(key, state, into: &out)
-                schedule(key, state)
+                guard let slot = states[KeyBytes(key)], slots[slot].scheduledAt == due else { continue }
+                slots[slot].scheduledAt = nil
+                closeWindows(key, slot, into: &out)
+                schedule(key, slot)
             }
         }
     }
 
     /// Closes the key's due windows; emits them in on-close modes, otherwise only frees their state.
-    func closeWindows(_ key: [UInt8], _ state: KeyState, into out: inout [FeatureOutput]) {
+    func closeWindows(_ key: [UInt8], _ slot: Int, into out: inout [FeatureOutput]) {
         let emit = configuration.emit.onClose
         let settle = acceptBound()
         if !emit {
-            for i in ops.indices { _ = ops[i].close(state.series[i], watermark, settle, false) }
+            for i in ops.indices { _ = ops[i].close(slot, watermark, settle, false) }
             return
         }
         // Allocate only when something actually closed (rare: the heap usually got there first).
         var closed: [[ClosedValue]] = []
         for i in ops.indices {
-            let c = ops[i].close(state.series[i], watermark, settle, true)
+            let c = ops[i].close(slot, watermark, settle, true)
             if !c.isEmpty && closed.isEmpty {
                 closed = Array(repeating: [], count: ops.count)
             }
             if !closed.isEmpty { closed[i] = c }
         }
         guard !closed.isEmpty else { return }
-        markDirty(key, state)
+        markDirty(key, slot)
         for g in groups {
             // Every member saw the same events, so their windows coincide; the first one leads.
             let lead = closed[g.members[0]]
@@ -87,16 +87,16 @@ extension FeatureEngine {
     }
 
     /// Makes sure the queue holds an entry for the key's earliest due window.
-    func schedule(_ key: [UInt8], _ state: KeyState) {
+    func schedule(_ key: [UInt8], _ slot: Int) {
         var due: Int64?
         for g in groups {
             for m in g.members {
-                if let d = ops[m].nextDue(state.series[m]), due == nil || d < due! { due = d }
+                if let d = ops[m].nextDue(slot), due == nil || d < due! { due = d }
             }
         }
         guard let due else { return }
-        if let at = state.scheduledAt, at <= due { return }
-        state.scheduledAt = due
+        if let at = slots[slot].scheduledAt, at <= due { return }
+        slots[slot].scheduledAt = due
         dueQueue.push(due, key)
     }
 }

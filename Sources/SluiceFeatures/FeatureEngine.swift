@@ -53,14 +53,13 @@ public final class FeatureEngine {
         var members: [Int]
     }
 
-    final class KeyState {
-        @exclusivity(unchecked) var series: [any Series]
-        @exclusivity(unchecked) var lastEventTime: Int64 = .min
+    /// Engine-side state of one key slot; the aggregates' state lives in their columns (`SeriesOps`).
+    struct KeySlot {
+        var lastEventTime: Int64 = .min
         /// The due time of this key's live heap entry, if any.
-        @exclusivity(unchecked) var scheduledAt: Int64?
+        var scheduledAt: Int64?
         /// Listed in `dirtyList` since the last snapshot.
-        @exclusivity(unchecked) var dirty = false
-        init(series: [any Series]) { self.series = series }
+        var dirty = false
     }
 
     public let configuration: Configuration
@@ -70,11 +69,24 @@ public final class FeatureEngine {
     let queryBefore: [Bool]
     /// Which aggregates read a dotted path (rather than a plain field name).
     let inputIsPath: [Bool]
+    /// Per-aggregate copies of spec fields read on every record (see `process`).
+    let names: [String]
+    let functions: [AggregateFunction]
+    let inputs: [FeatureInput]
+    let windows: [WindowSpec]
+    let graces: [Int64]
     let fingerprint: UInt64
     /// Specialised operations per aggregate (see `SeriesOps`).
     let ops: [SeriesOps]
+    /// Every aggregate's state, one row per key slot (see `SeriesRows`).
+    let rows: SeriesRows
 
-    @exclusivity(unchecked) var states: [KeyBytes: KeyState] = [:]
+    /// Key → slot: the index of the key's row in `rows` (its `slots` element and every aggregate's series).
+    @exclusivity(unchecked) var states: [KeyBytes: Int] = [:]
+    /// Per-key bookkeeping, in the key's row next to its series.
+    let slots: KeySlots
+    /// Slots of evicted keys, reused before the columns grow.
+    @exclusivity(unchecked) var freeSlots: [Int] = []
     @exclusivity(unchecked) var dueQueue = DueQueue()
     @exclusivity(unchecked) var tracker: WatermarkTracker?
     /// `acceptBound()` for the watermark it was computed at (the watermark changes less often than
@@ -126,14 +138,23 @@ public final class FeatureEngine {
         self.specs = specs
         self.groups = groups
         self.queryBefore = specs.map { !configuration.includeCurrent || $0.function == .timeSinceLast }
+        self.names = specs.map(\.name)
+        self.functions = specs.map(\.function)
+        self.inputs = specs.map(\.input)
+        self.windows = specs.map(\.window)
+        self.graces = specs.map(\.grace)
         self.inputIsPath = specs.map { $0.input.fieldName?.utf8.contains(UInt8(ascii: ".")) ?? false }
-        self.ops = specs.map { SeriesFactory.ops($0, slidingBuckets: configuration.slidingBuckets) }
+        let rows = SeriesRows()
+        self.rows = rows
+        // Reserved first, so that it shares a cache line with the first aggregate's series.
+        self.slots = KeySlots(column: SeriesColumn(rows))
+        self.ops = specs.map { SeriesFactory.ops($0, slidingBuckets: configuration.slidingBuckets, rows: rows) }
         self.tracker = configuration.watermark
         self.watermark = configuration.watermark?.watermark ?? .min
         var desc = "v1|buckets=\(configuration.slidingBuckets)"
         for s in specs { desc += "|\(s.name);\(s.function);\(s.input);\(s.window);\(s.grace)" }
         self.fingerprint = StableHash.fnv1a(desc.utf8)
-        entryBuffer.reserveCapacity(specs.count)
+        entryBuffer = Array(repeating: Entry(time: 0), count: specs.count)
     }
 
     /// Number of keys with state.
@@ -161,20 +182,27 @@ public final class FeatureEngine {
             observe(t, processingTime, into: &out)
             return
         }
-        entryBuffer.removeAll(keepingCapacity: true)
-        for (i, spec) in specs.enumerated() {
-            do { entryBuffer.append(try Entry.make(spec, isPath: inputIsPath[i], record: record, time: t)) } catch {
+        let k = KeyBytes(key)
+        let existing = states[k]
+        // Written by index into a buffer sized once: `removeAll(keepingCapacity:)` and `append` go
+        // through generic range replacement. Spec fields come from plain per-aggregate arrays because
+        // reading them off `specs[i]` copies (and reference counts) the whole spec.
+        for i in 0..<entryBuffer.count {
+            do {
+                entryBuffer[i] = try Entry.make(functions[i], inputs[i], name: names[i], isPath: inputIsPath[i],
+                                                record: record, time: t)
+            } catch {
                 counters.invalid += 1
                 out.append(.invalid(record, error))
                 observe(t, processingTime, into: &out)
                 return
             }
         }
-        let state = stateFor(key)
+        let slot = existing ?? newKey(k)
         let emitClosed = configuration.emit.onClose
         // Emitted windows must precede the event's output, so the engine closes them first; otherwise
         // closing only frees state and rides along in each aggregate's step.
-        if emitClosed { closeWindows(key, state, into: &out) }
+        if emitClosed { closeWindows(key, slot, into: &out) }
         let perEvent = configuration.emit.perEvent
         let inputCount = record.fields.count
         if perEvent {
@@ -184,14 +212,14 @@ public final class FeatureEngine {
         var step = EventStep(closeFirst: emitClosed ? nil : (watermark, acceptBound()), query: perEvent, queryBefore: false)
         for i in specs.indices {
             step.queryBefore = queryBefore[i]
-            let v = ops[i].step(state.series[i], entryBuffer[i], step)
-            if perEvent { Self.setFeature(&record.fields, specs[i].name, v, inputCount) }
+            let v = ops[i].step(slot, entryBuffer[i], step)
+            if perEvent { Self.setFeature(&record.fields, names[i], v, inputCount) }
         }
-        state.lastEventTime = max(state.lastEventTime, t)
+        slots[slot].lastEventTime = max(slots[slot].lastEventTime, t)
         streamTime = max(streamTime, t)
-        markDirty(key, state)
+        markDirty(key, slot)
         counters.accepted += 1
-        if configuration.emit.onClose { schedule(key, state) }
+        if configuration.emit.onClose { schedule(key, slot) }
         if perEvent { out.append(.event(consume record)) }
         observe(t, processingTime, into: &out)
     }
@@ -199,18 +227,21 @@ public final class FeatureEngine {
     /// Why an event at `t` is late, or nil. Lateness depends only on the window kind, grace and
     /// watermark, so it is decided before any state is touched.
     func lateness(_ t: Int64) -> RecordError? {
-        for s in specs {
-            switch s.window {
+        for i in windows.indices {
+            let window = windows[i], grace = graces[i]
+            switch window {
             case .tumbling(let size), .hopping(let size, _):
-                let every: Int64 = if case .hopping(_, let e) = s.window { e } else { size }
+                let every: Int64 = if case .hopping(_, let e) = window { e } else { size }
                 let start = Lateness.firstWindowStart(t: t, size: size, every: every)
                 let end = start &+ size
-                if watermark >= TimeMath.add(end, s.grace) {
+                if watermark >= TimeMath.add(end, grace) {
+                    let s = specs[i]
                     return RecordError(.late, field: s.name,
                                        "window [\(start), \(end)) of '\(s.name)' closed at watermark \(watermark) (end + grace \(s.grace) ms passed)")
                 }
             default:
-                if Lateness.perEvent(t: t, grace: s.grace, watermark: watermark) {
+                if Lateness.perEvent(t: t, grace: grace, watermark: watermark) {
+                    let s = specs[i]
                     return RecordError(.late, field: s.name,
                                        "event time \(t) is more than grace \(s.grace) ms behind watermark \(watermark) for '\(s.name)'")
                 }
@@ -231,20 +262,39 @@ public final class FeatureEngine {
         fields.append(name, value)
     }
 
-    func markDirty(_ key: [UInt8], _ state: KeyState?) {
-        if let state {
-            guard !state.dirty else { return }
-            state.dirty = true
+    func markDirty(_ key: [UInt8], _ slot: Int?) {
+        if let slot {
+            guard !slots[slot].dirty else { return }
+            slots[slot].dirty = true
         }
         dirtyList.append(key)
     }
 
-    func stateFor(_ key: [UInt8]) -> KeyState {
-        let k = KeyBytes(key)
-        if let s = states[k] { return s }
-        let s = KeyState(series: ops.map { $0.make() })
+    /// Allocates a slot (with empty series) for a key without state.
+    func newKey(_ k: KeyBytes) -> Int {
+        let s = newSlot()
         states[k] = s
         return s
+    }
+
+    /// A slot holding empty state: a freed one if any, else one more element in every column.
+    func newSlot() -> Int {
+        if let s = freeSlots.popLast() {
+            slots[s] = KeySlot()
+            for op in ops { op.reset(s) }
+            return s
+        }
+        let s = rows.appendRow()
+        slots.column.initialize(s, to: KeySlot())
+        for op in ops { op.initialize(s) }
+        return s
+    }
+
+    /// Frees the state of an evicted key's slot for reuse.
+    func freeSlot(_ s: Int) {
+        for op in ops { op.reset(s) }
+        slots[s] = KeySlot()
+        freeSlots.append(s)
     }
 
     private func observe(_ t: Int64, _ processingTime: Int64?, into out: inout [FeatureOutput]) {

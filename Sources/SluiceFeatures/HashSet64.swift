@@ -1,7 +1,7 @@
 /// A set of 64-bit hashes: open addressing with linear probing, at most half full.
 ///
-/// Why not a sorted array: distinct's exact mode inserts every event into two sets per pane (`full`
-/// and, when settling, `settled`); a binary search over a few hundred hashes touches a cache line per
+/// Why not a sorted array: distinct's exact mode inserts every event into a pane's `full` set (and,
+/// eventually, its `settled` set); a binary search over a few hundred hashes touches a cache line per
 /// probe and a sorted insert shifts the tail, whereas a probe here usually lands on one line. The
 /// hashes are already well mixed (`StableHash`), so their low bits index the table directly.
 struct HashSet64 {

@@ -13,7 +13,7 @@ import SluiceCore
 /// Each pane keeps `full` (every entry) and `settled` (entries older than the settle bound, which no
 /// future query can split); the raw entries a query may still split live in one shared `RawLog`.
 /// A point-in-time query on a pane is `settled ⊕ {raw entries of the pane with time ≤ t}`.
-final class PaneSeries<A: Accumulator>: Series {
+struct PaneSeries<A: Accumulator>: Series {
     enum Kind {
         case aligned(size: Int64, every: Int64)
         case sliding(Int64)
@@ -21,7 +21,7 @@ final class PaneSeries<A: Accumulator>: Series {
     }
 
     /// The window geometry, identical for every key of one aggregate, so shared rather than stored
-    /// per key: it keeps each key's series object within a cache line or two.
+    /// per key: it keeps each key's element of the aggregate's column small.
     final class Shape {
         let function: AggregateFunction
         let kind: Kind
@@ -63,11 +63,11 @@ final class PaneSeries<A: Accumulator>: Series {
     var isUnbounded: Bool { shape.isUnbounded }
     /// Live panes are `panes[head...]`, sorted by index. Dropped panes stay before `head` until the
     /// dead prefix is compacted (see `RawLog` for why).
-    @exclusivity(unchecked) var panes: [Pane] = []
-    @exclusivity(unchecked) var head = 0
-    @exclusivity(unchecked) var raw = RawLog()
+    var panes: [Pane] = []
+    var head = 0
+    var raw = RawLog()
     /// Aligned windows ending at or before this time are closed.
-    @exclusivity(unchecked) var closedThrough: Int64 = .min
+    var closedThrough: Int64 = .min
 
     init(_ shape: Shape) { self.shape = shape }
 
@@ -82,7 +82,7 @@ final class PaneSeries<A: Accumulator>: Series {
     @inline(__always)
     func last(_ i: Int) -> Int64 { isUnbounded ? .max : TimeMath.add(start(i), width - 1) }
 
-    func insert(_ e: Entry) {
+    mutating func insert(_ e: Entry) {
         let idx = paneIndex(e.time)
         var i = panes.count
         while i > head && panes[i - 1].index > idx { i -= 1 }
@@ -183,7 +183,7 @@ final class PaneSeries<A: Accumulator>: Series {
         return max(containing, open)
     }
 
-    func close(watermark: Int64, settleBelow: Int64, emit: Bool) -> [ClosedValue] {
+    mutating func close(watermark: Int64, settleBelow: Int64, emit: Bool) -> [ClosedValue] {
         let bound = TimeMath.sub(watermark, grace)
         switch kind {
         case .unbounded:
@@ -213,11 +213,11 @@ final class PaneSeries<A: Accumulator>: Series {
     }
 
     /// Drops the live panes before index `n` together with their raw entries.
-    private func dropPanes(through n: Int) {
+    private mutating func dropPanes(through n: Int) {
         guard n > head else { return }
         head = n
         if head == panes.count {
-            panes.removeAll(keepingCapacity: true)
+            panes.clearKeepingCapacity()
             head = 0
             raw.removeAll()
             return
@@ -226,13 +226,13 @@ final class PaneSeries<A: Accumulator>: Series {
         if head >= panes.count - head { compactPanes() }
     }
 
-    private func compactPanes() {
+    private mutating func compactPanes() {
         panes.removeFirst(head)
         head = 0
     }
 
     /// Folds raw entries older than `bound` into their panes' `settled` state.
-    private func settle(below bound: Int64) {
+    private mutating func settle(below bound: Int64) {
         guard raw.oldestTime < bound else { return }
         var p = head
         var j = raw.head
@@ -240,7 +240,7 @@ final class PaneSeries<A: Accumulator>: Series {
         while j < n && raw.items[j].time < bound {
             let idx = paneIndex(raw.items[j].time)
             while panes[p].index < idx { p += 1 }
-            if raw.items[j].present { panes[p].settled.add(raw.items[j]) }
+            if raw.items[j].present { panes[p].settled.addSettled(raw.items[j]) }
             j += 1
         }
         raw.advance(by: j - raw.head)
@@ -291,7 +291,7 @@ final class PaneSeries<A: Accumulator>: Series {
         }
     }
 
-    func decodeState(from r: inout StateReader) throws(FeatureError) {
+    mutating func decodeState(from r: inout StateReader) throws(FeatureError) {
         closedThrough = try r.i64()
         let n = try r.count(minSize: 8)
         panes.reserveCapacity(n)

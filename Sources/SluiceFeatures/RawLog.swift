@@ -51,7 +51,7 @@ struct RawLog {
 
     mutating func maybeCompact() {
         if head == items.count {
-            items.removeAll(keepingCapacity: true)
+            items.clearKeepingCapacity()
             head = 0
         } else if head > 0 && head >= items.count - head {
             compact()
@@ -64,7 +64,7 @@ struct RawLog {
     }
 
     mutating func removeAll() {
-        items.removeAll(keepingCapacity: true)
+        items.clearKeepingCapacity()
         head = 0
     }
 }

@@ -7,62 +7,91 @@ struct ClosedValue {
     var value: Value
 }
 
-/// The state of one aggregate for one key. Class-bound so that the engine mutates it in place.
-protocol Series: AnyObject {
+/// The state of one aggregate for one key. Stored by value in a `SeriesColumn` (in the key slot's
+/// row) and mutated in place there; reference types may conform too (their methods then need no
+/// `mutating`).
+protocol Series {
     /// Adds an accepted (non-late) event.
-    func insert(_ e: Entry)
+    mutating func insert(_ e: Entry)
     /// The point-in-time value for an event at `t`: events stored so far with time ≤ `t` that fall in
     /// the window this aggregate reports for `t`.
     func value(at t: Int64) -> Value
     /// Closes windows whose end + grace ≤ `watermark` (returned in end order) and drops or settles data
     /// older than `settleBelow`: the engine guarantees no accepted event (hence no query) is older.
     /// With `emit` false the closed windows' values are not computed (an empty array is returned).
-    func close(watermark: Int64, settleBelow: Int64, emit: Bool) -> [ClosedValue]
+    mutating func close(watermark: Int64, settleBelow: Int64, emit: Bool) -> [ClosedValue]
     /// The smallest watermark at which `close` would return something, if any.
     var nextDue: Int64? { get }
     func encode(into w: inout StateWriter)
     /// Restores what `encode` wrote into this freshly made (empty) series.
-    func decodeState(from r: inout StateReader) throws(FeatureError)
+    mutating func decodeState(from r: inout StateReader) throws(FeatureError)
 }
 
-/// The hot operations of one aggregate's series type, built once per aggregate.
+/// The hot operations of one aggregate over its column of per-key states, built once per aggregate
+/// and engine. Every operation takes the key's slot (see `FeatureEngine.states`).
 ///
-/// Why: calling a generic class through `any Series` runs unspecialised generic code (runtime metadata
-/// lookups and value-witness calls on every pane access, ~20x slower). These closures are created in a
-/// context where the series type is concrete, so their bodies are fully specialised; the per-key state
-/// stays a plain array of objects. The per-event path is one `step` call per aggregate (close, insert,
-/// query), so each record pays one dynamic call and one object access per aggregate, not three.
+/// Why closures: calling a generic type through a protocol existential runs unspecialised generic code
+/// (runtime metadata lookups and value-witness calls on every pane access, ~20x slower). These closures
+/// are created where the series type is concrete, so their bodies are fully specialised. The
+/// per-event path is one `step` call per aggregate (close, insert, query), which touches the key's
+/// element of the column in place: no object per key and aggregate, no reference counting on it.
 final class SeriesOps {
-    let make: () -> any Series
-    let value: (any Series, Int64) -> Value
-    /// Arguments: the watermark, the settle bound, whether closed values are needed.
-    let close: (any Series, Int64, Int64, Bool) -> [ClosedValue]
-    let nextDue: (any Series) -> Int64?
+    /// Initialises the slot's element of a row just added (to an empty series).
+    let initialize: (Int) -> Void
+    /// Replaces the slot's series with an empty one (a new key, or an evicted key's memory freed).
+    let reset: (Int) -> Void
+    let value: (Int, Int64) -> Value
+    /// Arguments: the slot, the watermark, the settle bound, whether closed values are needed.
+    let close: (Int, Int64, Int64, Bool) -> [ClosedValue]
+    let nextDue: (Int) -> Int64?
     /// The whole per-event path in one dynamic call (see `EventStep`); returns the value at `e.time`,
     /// or `.null` when `step.query` is false.
-    let step: (any Series, Entry, EventStep) -> Value
+    let step: (Int, Entry, EventStep) -> Value
+    let encode: (Int, inout StateWriter) -> Void
+    /// Decodes a series into the column's staging value; `commit` moves it into a slot. Two steps so
+    /// that a key's state is replaced only once all of its aggregates decoded.
+    let decode: (inout StateReader) throws(FeatureError) -> Void
+    let commit: (Int) -> Void
 
-    init<S: Series>(_: S.Type, make: @escaping () -> S) {
-        self.make = make
-        step = { s, e, step in
-            let series = unsafeDowncast(s as AnyObject, to: S.self)
-            if let (watermark, settle) = step.closeFirst { _ = series.close(watermark: watermark, settleBelow: settle, emit: false) }
+    init<S: Series>(_: S.Type, rows: SeriesRows, make: @escaping () -> S) {
+        let column = SeriesColumn<S>(rows)
+        let staged = Staged<S>()
+        initialize = { slot in column.initialize(slot, to: make()) }
+        reset = { slot in column.at(slot).pointee = make() }
+        step = { slot, e, step in
+            let p = column.at(slot)
+            if let (watermark, settle) = step.closeFirst { _ = p.pointee.close(watermark: watermark, settleBelow: settle, emit: false) }
             if !step.query {
-                series.insert(e)
+                p.pointee.insert(e)
                 return .null
             }
             if step.queryBefore {
-                let v = series.value(at: e.time)
-                series.insert(e)
+                let v = p.pointee.value(at: e.time)
+                p.pointee.insert(e)
                 return v
             }
-            series.insert(e)
-            return series.value(at: e.time)
+            p.pointee.insert(e)
+            return p.pointee.value(at: e.time)
         }
-        value = { s, t in unsafeDowncast(s as AnyObject, to: S.self).value(at: t) }
-        close = { s, w, b, emit in unsafeDowncast(s as AnyObject, to: S.self).close(watermark: w, settleBelow: b, emit: emit) }
-        nextDue = { s in unsafeDowncast(s as AnyObject, to: S.self).nextDue }
+        value = { slot, t in column.at(slot).pointee.value(at: t) }
+        close = { slot, w, b, emit in column.at(slot).pointee.close(watermark: w, settleBelow: b, emit: emit) }
+        nextDue = { slot in column.at(slot).pointee.nextDue }
+        encode = { slot, w in column.at(slot).pointee.encode(into: &w) }
+        decode = { (r: inout StateReader) throws(FeatureError) in
+            var s = make()
+            try s.decodeState(from: &r)
+            staged.value = s
+        }
+        commit = { slot in
+            if let s = staged.value { column.at(slot).pointee = s }
+            staged.value = nil
+        }
     }
+}
+
+/// A decoded series waiting to be committed to a slot (see `SeriesOps.decode`).
+final class Staged<S> {
+    var value: S?
 }
 
 /// What `SeriesOps.step` does for one event.
@@ -79,31 +108,31 @@ struct EventStep {
 /// Builds series and their operation tables; every accumulator type is named concretely here so the
 /// compiler specialises each (window kind × function) combination.
 enum SeriesFactory {
-    static func ops(_ spec: AggregateSpec, slidingBuckets: Int) -> SeriesOps {
+    static func ops(_ spec: AggregateSpec, slidingBuckets: Int, rows: SeriesRows) -> SeriesOps {
         switch spec.function {
-        case .count: kinds(CountAcc.self, spec, slidingBuckets)
-        case .sum, .mean: kinds(SumAcc.self, spec, slidingBuckets)
-        case .min, .max: kinds(ExtremumAcc.self, spec, slidingBuckets)
-        case .variance, .stddev: kinds(MomentsAcc.self, spec, slidingBuckets)
-        case .distinct: kinds(DistinctAcc.self, spec, slidingBuckets)
-        case .quantile: kinds(QuantileAcc.self, spec, slidingBuckets)
-        case .first, .last: kinds(EdgeAcc.self, spec, slidingBuckets)
-        case .timeSinceLast: kinds(LatestAcc.self, spec, slidingBuckets)
-        case .decayedSum, .decayedMean: kinds(DecayedAcc.self, spec, slidingBuckets)
-        case .lastK: kinds(LastKAcc.self, spec, slidingBuckets)
+        case .count: kinds(CountAcc.self, spec, slidingBuckets, rows)
+        case .sum, .mean: kinds(SumAcc.self, spec, slidingBuckets, rows)
+        case .min, .max: kinds(ExtremumAcc.self, spec, slidingBuckets, rows)
+        case .variance, .stddev: kinds(MomentsAcc.self, spec, slidingBuckets, rows)
+        case .distinct: kinds(DistinctAcc.self, spec, slidingBuckets, rows)
+        case .quantile: kinds(QuantileAcc.self, spec, slidingBuckets, rows)
+        case .first, .last: kinds(EdgeAcc.self, spec, slidingBuckets, rows)
+        case .timeSinceLast: kinds(LatestAcc.self, spec, slidingBuckets, rows)
+        case .decayedSum, .decayedMean: kinds(DecayedAcc.self, spec, slidingBuckets, rows)
+        case .lastK: kinds(LastKAcc.self, spec, slidingBuckets, rows)
         }
     }
 
-    private static func kinds<A: Accumulator>(_: A.Type, _ spec: AggregateSpec, _ buckets: Int) -> SeriesOps {
+    private static func kinds<A: Accumulator>(_: A.Type, _ spec: AggregateSpec, _ buckets: Int, _ rows: SeriesRows) -> SeriesOps {
         let fn = spec.function, grace = spec.grace, window = spec.window
         switch window {
         case .session(let gap):
-            return SeriesOps(SessionSeries<A>.self) { SessionSeries<A>(fn, gap: gap, grace: grace) }
+            return SeriesOps(SessionSeries<A>.self, rows: rows) { SessionSeries<A>(fn, gap: gap, grace: grace) }
         case .count(let n):
-            return SeriesOps(CountSeries<A>.self) { CountSeries<A>(fn, n: n, grace: grace) }
+            return SeriesOps(CountSeries<A>.self, rows: rows) { CountSeries<A>(fn, n: n, grace: grace) }
         default:
             let shape = PaneSeries<A>.Shape(fn, window: window, grace: grace, slidingBuckets: buckets)
-            return SeriesOps(PaneSeries<A>.self) { PaneSeries<A>(shape) }
+            return SeriesOps(PaneSeries<A>.self, rows: rows) { PaneSeries<A>(shape) }
         }
     }
 

@@ -59,19 +59,44 @@ struct DecayedAcc: Accumulator {
 /// distinct: an exact set of 64-bit hashes while it is no larger than the HyperLogLog would be
 /// (2^p / 8 hashes, at least 64), then SluiceStats' HyperLogLog. Most keys see few distinct values per
 /// window, so this is both smaller and exact for them.
+///
+/// The value is a function of the set of hashes alone (exact iff at most `sparseLimit` of them; the
+/// HyperLogLog's registers are maxima), so hashes may be inserted in any order and late: `pending`
+/// holds hashes added by `addSettled` that are not in the set yet. Why: a pane's settled state is read
+/// only by partial-pane queries and snapshots, so inserting every settled event into a second hash
+/// table (a cache miss per event) is mostly wasted; appending to a list is not.
 struct DistinctAcc: Accumulator {
     var sparse = HashSet64()
     var hll: HyperLogLog?
+    /// Hashes that belong to the set but were not inserted yet (see above).
+    var pending: [UInt64] = []
     let precision: Int
     init(_ function: AggregateFunction) {
         if case .distinct(let p) = function { precision = p } else { precision = 12 }
     }
     static func sparseLimit(precision p: Int) -> Int { Swift.max(64, (1 << p) / 8) }
+    /// Deferred hashes are inserted once this many are waiting (bounds their memory).
+    static let pendingLimit = 256
     var sparseLimit: Int { Self.sparseLimit(precision: precision) }
     mutating func add(_ e: Entry) { insert(e.bits) }
+    mutating func addSettled(_ e: Entry) {
+        pending.append(e.bits)
+        if pending.count >= Self.pendingLimit { flushPending() }
+    }
     mutating func insert(_ h: UInt64) {
         if hll != nil { hll!.add(hash: h); return }
         if sparse.insert(h) && sparse.count > sparseLimit { densify() }
+    }
+    mutating func flushPending() {
+        guard !pending.isEmpty else { return }
+        for h in pending { insert(h) }
+        pending.clearKeepingCapacity()
+    }
+    /// This state with every pending hash inserted.
+    var flushed: DistinctAcc {
+        var c = self
+        c.flushPending()
+        return c
     }
     mutating func densify() {
         var h = (try? HyperLogLog(precision: precision))!
@@ -87,13 +112,16 @@ struct DistinctAcc: Accumulator {
             // Set union and register maxima do not depend on the insertion order.
             o.sparse.forEach { insert($0) }
         }
+        for h in o.pending { insert(h) }
     }
     func result(at t: Int64) -> Value {
+        if !pending.isEmpty { return flushed.result(at: t) }
         // The dense estimate scans all 2^p registers: O(2^p) per read.
         if let hll { return .int(Int64(hll.estimate.rounded())) }
         return .int(Int64(sparse.count))
     }
     func encode(into w: inout StateWriter) {
+        if !pending.isEmpty { return flushed.encode(into: &w) }
         if let hll { w.u8(1); w.blob(hll.serialized()) } else {
             w.u8(0); w.u32(UInt32(sparse.count))
             for x in sparse.sorted() { w.u64(x) }
