@@ -26,17 +26,19 @@ extension FeatureEngine {
     /// store a tombstone.
     public func snapshot(key: [UInt8]) -> [UInt8]? {
         guard let slot = states[KeyBytes(key)] else { return nil }
-        // Room for a typical key's state up front: growing from empty costs several reallocations per key, and a
-        // checkpoint snapshots every changed key.
+        // Written into one reused buffer, then copied out at its exact size: a checkpoint snapshots every changed
+        // key, and growing a fresh buffer from empty costs several reallocations each.
         var w = StateWriter()
-        w.bytes.reserveCapacity(1024)
+        swap(&w.bytes, &snapshotScratch)
+        defer { swap(&w.bytes, &snapshotScratch) }
+        w.bytes.removeAll(keepingCapacity: true)
         w.bytes.append(contentsOf: Self.keyMagic)
         w.u8(Self.stateVersion)
         w.u64(fingerprint)
         w.i64(slots[slot].lastEventTime)
         w.u32(UInt32(ops.count))
         for op in ops { op.encode(slot, &w) }
-        return w.bytes
+        return Array(w.bytes)
     }
 
     /// Replaces the key's state with a `snapshot(key:)` result (e.g. from a checkpoint).

@@ -94,6 +94,8 @@ public final class FeatureEngine {
     @exclusivity(unchecked) var acceptBoundCache: (watermark: Int64, bound: Int64) = (.min, .min)
     /// Reused per record to avoid allocating.
     @exclusivity(unchecked) var entryBuffer: [Entry] = []
+    /// Reused by `snapshot(key:)`.
+    var snapshotScratch: [UInt8] = []
 
     /// The current watermark (`Int64.min` before any).
     @exclusivity(unchecked) public internal(set) var watermark: Int64 = .min

@@ -82,29 +82,37 @@ struct EndToEndBench: ParsableCommand {
     func run() throws {
         var results: [String: Any] = ["records": records, "repeat": repeat_]
         let c = try CBaseline(path: baseline)
-        var rates: [String: Double] = [:]
-        for scenario in scenarios.split(separator: ",").map(String.init) {
-            var runs: [(rate: Double, c: Double, deadLetters: Int)] = []
-            for _ in 0..<max(repeat_, 1) {
+        let names = scenarios.split(separator: ",").map(String.init)
+        // Rounds interleave the scenarios, so that a ratio between two of them compares runs made close together.
+        var runs: [String: [(rate: Double, c: Double, deadLetters: Int)]] = [:]
+        for _ in 0..<max(repeat_, 1) {
+            for scenario in names {
                 let run = try runOnce(scenario, c)
-                runs.append(run)
+                runs[scenario, default: []].append(run)
                 if !json && repeat_ > 1 {
                     print(String(format: "  %@ run: sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f",
                                  scenario.uppercased(), run.rate, run.c, run.rate / run.c))
                 }
             }
-            let rate = median(runs.map(\.rate)), cRate = median(runs.map(\.c)), ratio = median(runs.map { $0.rate / $0.c })
-            rates[scenario] = rate
-            results[scenario] = ["records_per_sec": rate, "dead_letters": runs[0].deadLetters, "c_passthrough_per_sec": cRate,
-                                 "ratio_vs_c": ratio, "ratios": runs.map { $0.rate / $0.c }]
+        }
+        for scenario in names {
+            let list = runs[scenario] ?? []
+            let rate = median(list.map(\.rate)), cRate = median(list.map(\.c)), ratio = median(list.map { $0.rate / $0.c })
+            results[scenario] = ["records_per_sec": rate, "dead_letters": list[0].deadLetters, "c_passthrough_per_sec": cRate,
+                                 "ratio_vs_c": ratio, "ratios": list.map { $0.rate / $0.c }]
             if !json {
                 print(String(format: "%@  sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f   (dead letters %d)%@",
-                             scenario.uppercased(), rate, cRate, ratio, runs[0].deadLetters, repeat_ > 1 ? "   medians of \(repeat_)" : ""))
+                             scenario.uppercased(), rate, cRate, ratio, list[0].deadLetters, repeat_ > 1 ? "   medians of \(repeat_)" : ""))
             }
         }
-        if let s2 = rates["s2"], let s3 = rates["s3"] {
-            results["s3_vs_s2"] = s3 / s2
-            if !json { print(String(format: "S3 / S2 = %.2f", s3 / s2)) }
+        if let s2 = runs["s2"], let s3 = runs["s3"] {
+            let perRound = zip(s2, s3).map { $1.rate / $0.rate }
+            results["s3_vs_s2"] = median(perRound)
+            results["s3_vs_s2_rounds"] = perRound
+            if !json {
+                print(String(format: "S3 / S2 = %.2f%@", median(perRound),
+                             perRound.count > 1 ? "   (median of rounds: \(perRound.map { String(format: "%.2f", $0) }.joined(separator: " ")))" : ""))
+            }
         }
         results["peak_rss_mib"] = peakRSSBytes() / 1_048_576
         if json {
