@@ -14,7 +14,7 @@ struct StateWriter {
         bytes.append(UInt8(x))
     }
 
-    mutating func int64(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+    mutating func int64(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) } }
     mutating func bool(_ b: Bool) { bytes.append(b ? 1 : 0) }
     mutating func string(_ s: String) {
         let utf8 = s.utf8

@@ -10,9 +10,10 @@ extension Array where Element == UInt8 {
         append(UInt8(v))
     }
 
+    /// Appends through a typed byte view: a memcpy, where a raw buffer would be appended byte by byte.
     @inline(__always)
     mutating func appendLE<T: FixedWidthInteger>(_ value: T) {
-        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
     }
 
     /// Overwrites `T` at `offset` (which must already exist) in little-endian order.

@@ -59,10 +59,10 @@ struct AvroBinaryWriter {
             guard let d = value.asDouble else { throw mismatch(value, "a number (float)") }
             let f = Float(d)
             if d.isFinite && !f.isFinite { throw RecordError(.outOfRange, "\(d) is beyond the range of an Avro float") }
-            withUnsafeBytes(of: f.bitPattern.littleEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: f.bitPattern.littleEndian) { out.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
         case .double:
             guard let d = value.asDouble else { throw mismatch(value, "a number (double)") }
-            withUnsafeBytes(of: d.bitPattern.littleEndian) { out.append(contentsOf: $0) }
+            withUnsafeBytes(of: d.bitPattern.littleEndian) { out.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
         case .string:
             guard case .string(let s) = value else { throw mismatch(value, "a string") }
             Self.writeLong(Int64(s.utf8.count), to: &out)

@@ -100,7 +100,7 @@ public struct AvroRecordEncoder: RecordEncoder {
     public func encode(_ fields: Fields, into buffer: inout [UInt8]) throws(RecordError) {
         if let id = confluentSchemaID {
             buffer.append(0)
-            withUnsafeBytes(of: UInt32(bitPattern: id).bigEndian) { buffer.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(bitPattern: id).bigEndian) { buffer.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) }
         }
         guard case .record(_, let schemaFields) = schema.nodes[schema.root] else { return }
         try AvroBinaryWriter(schema: schema).writeRecord(fields, schemaFields, to: &buffer)
