@@ -52,7 +52,7 @@ struct CrashConsistencyTests {
         for (topic, partitions) in [("events", 4), ("counts", 4), ("crashy.dead-letters", 4), ("crashy-counter-changelog", 4)] {
             try h.broker.createTopic(topic, partitions: Int32(partitions))
         }
-        var rng = SystemRandomNumberGeneratorSeeded(seed: guarantee == "exactly_once" ? 7 : 3)
+        var rng = SplitMix64(seed: guarantee == "exactly_once" ? 7 : 3)
         let users = 150
         let total = 24_000
         var truth: [String: (n: Int, total: Int)] = [:]
@@ -115,18 +115,5 @@ struct CrashConsistencyTests {
             if let range = r.value.range(of: #""id":"#), let id = Int(r.value[range.upperBound...].prefix { $0.isNumber }) { seen.insert(id) }
         }
         #expect(seen.count == total, "every input appears in the output at least once (\(total - seen.count) missing)")
-    }
-}
-
-/// SplitMix64, seeded: the kill schedule and the data are the same on every run.
-struct SystemRandomNumberGeneratorSeeded: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

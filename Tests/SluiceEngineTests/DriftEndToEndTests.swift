@@ -11,7 +11,7 @@ struct DriftEndToEndTests {
     @Test("a producer shifts a distribution half way: reports show no drift before and drift after, on the right feature")
     func shiftHalfWay() throws {
         let h = try EngineHarness()
-        var rng = SystemRandomNumberGeneratorSeeded(seed: 21)
+        var rng = SplitMix64(seed: 21)
         func normal() -> Double {
             let u1 = max(Double(rng.next() >> 11) / Double(1 << 53), 1e-12)
             let u2 = Double(rng.next() >> 11) / Double(1 << 53)
