@@ -6,10 +6,15 @@ struct PendingBatch {
     /// The in-flight batch begun during dispatch (copy-only forwarding), if any.
     var seq: UInt64?
     var forwardedCount = 0
+    /// Consumed messages by source node, decoded later on the thread that runs the task (they stay valid until
+    /// the engine releases the consume batch).
+    var messages: [Int: [KafkaMessage]] = [:]
     var inputs: [Int: [Record]] = [:]
     var rejected: [(Record, RecordError, String)] = []
     var endOffsets: [String: Int64] = [:]
-    var isEmpty: Bool { inputs.isEmpty && rejected.isEmpty && seq == nil && endOffsets.isEmpty }
+    var isEmpty: Bool { messages.isEmpty && inputs.isEmpty && rejected.isEmpty && seq == nil && endOffsets.isEmpty }
+    /// Messages waiting to be decoded (what balancing tasks over threads weighs).
+    var messageCount: Int { messages.values.reduce(0) { $0 + $1.count } }
 }
 
 /// Where the messages of one topic-partition go, resolved once per run of messages from it: a consume batch
@@ -21,30 +26,27 @@ final class DispatchRoute {
     let topic: String
     let task: PartitionTask
     let node: Int
-    let sourceID: String
-    let decoder: any SourceDecoding
     /// Sink topics a copy-only source forwards to (empty: decode and process).
     let rawSinks: [String]
     /// The in-flight batch forwarded messages count against.
     let seq: UInt64?
-    private(set) var records: [Record] = []
+    private(set) var messages: [KafkaMessage] = []
     private var endOffset: Int64 = -1
     private var forwarded = 0
+    /// Copies handed to the producer, counted against `seq` when the run finishes.
+    private var sent = 0
 
-    init(message: KafkaMessage, topic: String, task: PartitionTask, node: Int, sourceID: String, decoder: any SourceDecoding,
-         rawSinks: [String]) {
+    init(message: KafkaMessage, topic: String, task: PartitionTask, node: Int, rawSinks: [String]) {
         topicIdentity = message.topicIdentity
         partition = message.partition
         self.topic = topic
         self.task = task
         self.node = node
-        self.sourceID = sourceID
-        self.decoder = decoder
         self.rawSinks = rawSinks
         if rawSinks.isEmpty {
             seq = nil
         } else {
-            let begun = task.pending.seq ?? task.tracker.begin(endOffsets: [:])
+            let begun = task.pending.seq ?? task.tracker.withLock { $0.begin(endOffsets: [:]) }
             task.pending.seq = begun
             seq = begun
         }
@@ -56,7 +58,8 @@ final class DispatchRoute {
 
     @inline(__always) func consumed(_ offset: Int64) { endOffset = offset + 1 }
     @inline(__always) func forwardedOne() { forwarded += 1 }
-    @inline(__always) func append(_ record: Record) { records.append(record) }
+    @inline(__always) func sentOne() { sent += 1 }
+    @inline(__always) func append(_ message: KafkaMessage) { messages.append(message) }
 
     /// Moves the gathered records, offsets and counts into the task's pending batch.
     func finish() {
@@ -66,22 +69,24 @@ final class DispatchRoute {
             task.pending.forwardedCount += forwarded
             for sink in rawSinks { task.counters.sunk[sink, default: 0] += forwarded }
         }
-        if !records.isEmpty {
-            if task.pending.inputs[node] == nil {
-                task.pending.inputs[node] = records
+        if sent > 0, let seq { task.tracker.withLock { $0.addOutstanding(seq, count: sent) } }
+        if !messages.isEmpty {
+            if task.pending.messages[node] == nil {
+                task.pending.messages[node] = messages
             } else {
-                task.pending.inputs[node]!.append(contentsOf: records)
+                task.pending.messages[node]!.append(contentsOf: messages)
             }
-            records = []
+            messages = []
         }
         endOffset = -1
         forwarded = 0
+        sent = 0
     }
 }
 
 extension Engine {
-    /// Routes one consumed message: copy-only sources forward its bytes to their sinks; others decode it into
-    /// its task's pending batch (dead-lettering what can't be decoded or has no readable event time).
+    /// Routes one consumed message: copy-only sources forward its bytes to their sinks; others go, undecoded,
+    /// into its task's pending batch.
     func dispatch(_ message: KafkaMessage, now: Int64, route: inout DispatchRoute?, touched: inout [PartitionTask]) {
         if route == nil || !route!.matches(message) {
             route?.finish()
@@ -101,22 +106,39 @@ extension Engine {
             forward(message, along: r)
             return
         }
-        let origin = RecordOrigin(topic: r.topic, partition: message.partition, offset: message.offset)
-        let headers = message.headers
-        switch r.decoder.decode(key: message.key, value: message.value, headers: headers,
-                                timestamp: message.timestamp ?? now, origin: origin) {
-        case .success(var record):
-            if let error = factory.assignEventTime(&record, r.sourceID) {
-                r.task.pending.rejected.append((record, error, r.sourceID))
-            } else {
-                r.task.observe(eventTime: record.eventTime, processingTime: now)
-                r.append(record)
+        r.append(message)
+    }
+
+    /// Decodes a task's gathered messages into records (dead-lettering what can't be decoded or has no readable
+    /// event time). Runs on the thread that runs the task.
+    func decode(_ batch: inout PendingBatch, for task: PartitionTask, now: Int64) {
+        for (node, messages) in batch.messages {
+            guard let decoder = task.decoder(forNode: node) else { continue }
+            let sourceID = plan.nodes[node].id
+            let topic = task.topic(ofNode: node)
+            var records = batch.inputs.removeValue(forKey: node) ?? []
+            records.reserveCapacity(records.count + messages.count)
+            for message in messages {
+                let origin = RecordOrigin(topic: topic, partition: message.partition, offset: message.offset)
+                let headers = message.headers
+                switch decoder.decode(key: message.key, value: message.value, headers: headers,
+                                      timestamp: message.timestamp ?? now, origin: origin) {
+                case .success(var record):
+                    if let error = factory.assignEventTime(&record, sourceID) {
+                        batch.rejected.append((record, error, sourceID))
+                    } else {
+                        task.observe(eventTime: record.eventTime, processingTime: now)
+                        records.append(record)
+                    }
+                case .failure(let error):
+                    let record = Record(key: message.keyBytes, headers: headers, timestamp: message.timestamp ?? now, origin: origin,
+                                        raw: message.valueBytes)
+                    batch.rejected.append((record, error, sourceID))
+                }
             }
-        case .failure(let error):
-            let record = Record(key: message.keyBytes, headers: headers, timestamp: message.timestamp ?? now, origin: origin,
-                                raw: message.valueBytes)
-            r.task.pending.rejected.append((record, error, r.sourceID))
+            batch.inputs[node] = records
         }
+        batch.messages.removeAll()
     }
 
     /// Copy-only: hands the consumed bytes straight to the producer (it copies them once).
@@ -124,12 +146,11 @@ extension Engine {
         let seq = r.seq!
         r.forwardedOne()
         for sink in r.rawSinks {
-            r.task.tracker.addOutstanding(seq)
             do {
                 try producer.sendWaiting(topic: sink, key: message.key, value: message.value, headers: lineageHeaders,
                                          timestamp: message.timestamp, token: DeliveryToken.make(slot: r.task.slot, seq: seq))
+                r.sentOne()
             } catch {
-                r.task.tracker.acknowledge(seq)
                 fatalError = EngineError("could not enqueue a record for '\(sink)': \(error)")
             }
         }
@@ -139,9 +160,8 @@ extension Engine {
         let topic = message.topic
         guard let sub = plan.topicOwner[topic],
               let task = tasks[TaskKey(subtopology: sub, partition: message.partition)],
-              let (node, decoder) = task.decoder(forTopic: topic)
+              let node = task.sourceNode(forTopic: topic)
         else { return nil }
-        return DispatchRoute(message: message, topic: topic, task: task, node: node, sourceID: plan.nodes[node].id,
-                             decoder: decoder, rawSinks: rawForwards[topic] ?? [])
+        return DispatchRoute(message: message, topic: topic, task: task, node: node, rawSinks: rawForwards[topic] ?? [])
     }
 }

@@ -19,7 +19,7 @@ extension Engine {
         var bytes = 0
         for key in keys {
             guard let task = tasks[key], !task.statefulOperators.isEmpty, let taskStores = stores[key] else { continue }
-            let offsets = task.tracker.completedOffsets
+            let offsets = task.tracker.withLock { $0.completedOffsets }
             for (id, op) in task.statefulOperators {
                 guard let adapter = taskStores[id] else { continue }
                 try op.saveState(into: adapter)
@@ -39,7 +39,7 @@ extension Engine {
         for key in keys {
             guard let task = tasks[key], let state = partitionStates[key] else { continue }
             var offsets: SourceOffsets = [:]
-            for (topic, offset) in task.tracker.completedOffsets { offsets[topic] = [task.partition: offset] }
+            for (topic, offset) in task.tracker.withLock({ $0.completedOffsets }) { offsets[topic] = [task.partition: offset] }
             let result = try state.checkpoint(offsets: offsets)
             bytes += result.bytesWritten
             for job in state.compactionJobs() {
@@ -69,7 +69,7 @@ extension Engine {
     func commitTransaction(tasks keys: [TaskKey]) throws {
         var offsets: [TopicPartition] = []
         for task in tasks.values {
-            for (topic, offset) in task.tracker.completedOffsets {
+            for (topic, offset) in task.tracker.withLock({ $0.completedOffsets }) {
                 offsets.append(TopicPartition(topic: topic, partition: task.partition, offset: offset))
             }
         }

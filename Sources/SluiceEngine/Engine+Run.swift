@@ -20,7 +20,6 @@ extension Engine {
         logger.info("running", metadata: ["topology": "\(topology.metadata.name)", "topics": "\(plan.consumedTopics)",
                                           "bootstrap": "\(kafkaConfig.bootstrapServers)"])
 
-        let outputs = KafkaTaskOutputs(engine: self)
         var progress = ProgressReporter(enabled: options.showProgress)
         let batchMax = max(topology.processing.batch.maxRecords, 1)
         let waitMs = Int32(clamping: max(topology.processing.batch.maxWaitMs, 1))
@@ -28,11 +27,13 @@ extension Engine {
         var lastRecordAt = ContinuousClock.now
         var sawRecords = false
 
-        var loopStats = (loops: 0, consume: Duration.zero, process: Duration.zero, other: Duration.zero, records: 0)
+        var loopStats = (loops: 0, consume: Duration.zero, process: Duration.zero, other: Duration.zero, records: 0, multi: 0)
         var firstRecord: ContinuousClock.Instant?
         var loopEnded = ContinuousClock.now
+        let cpuAtStart = ThreadCPU.sample()
         defer {
             if ProcessInfo.processInfo.environment["SLUICE_LOOP_STATS"] != nil {
+                FileHandle.standardError.write(Data("thread CPU during the run: \(ThreadCPU.difference(ThreadCPU.sample(), cpuAtStart))\n".utf8))
                 let sinceFirst = firstRecord.map { (loopEnded - $0, ContinuousClock.now - $0) }
                 FileHandle.standardError.write(Data(
                     "loop stats: \(loopStats); first record → loop end, → drained: \(sinceFirst.map { "\($0.0), \($0.1)" } ?? "-")\n".utf8))
@@ -42,10 +43,11 @@ extension Engine {
             let now = Self.nowMillis()
             let t0 = ContinuousClock.now
             var route: DispatchRoute?
-            let count = consumer.consume(maxMessages: batchMax, timeoutMs: waitMs) { message in
+            let count = consumer.consumeRetaining(maxMessages: batchMax, timeoutMs: waitMs) { message in
                 self.dispatch(message, now: now, route: &route, touched: &touched)
             }
             route?.finish()
+            defer { consumer.releaseRetained() }  // after the tasks have decoded them
             let t1 = ContinuousClock.now
             loopStats.loops += 1
             loopStats.records += count
@@ -59,18 +61,28 @@ extension Engine {
                 }
                 sawRecords = true
             }
-            for task in touched {
-                var batch = task.takePending()
-                guard tasks[task.key] === task, !batch.isEmpty else { continue }
-                let started = ContinuousClock.now
-                runBatch(task, &batch, now: now, outputs: outputs)
-                recentBatchSeconds.append((ContinuousClock.now - started).seconds)
+            touched.removeAll { task in
+                guard tasks[task.key] === task, !task.pending.isEmpty else {
+                    _ = task.takePending()
+                    return true
+                }
+                return false
             }
+            if touched.count > 1 { loopStats.multi += 1 }
+            // Each task decodes and runs its batch on one of the processing threads.
+            workers.run(touched, weight: { $0.pending.messageCount + $0.pending.forwardedCount }) { task in
+                let started = ContinuousClock.now
+                var batch = task.takePending()
+                decode(&batch, for: task, now: now)
+                runBatch(task, &batch, now: now)
+                task.lastBatchSeconds = (ContinuousClock.now - started).seconds
+            }
+            for task in touched { recentBatchSeconds.append(task.lastBatchSeconds) }
             touched.removeAll(keepingCapacity: true)
             loopStats.process += ContinuousClock.now - t1
             for task in tasks.values where task.advanceIdleWatermark(now: now) {
                 var idle = PendingBatch()
-                runBatch(task, &idle, now: now, outputs: outputs)
+                runBatch(task, &idle, now: now)
             }
             producer.poll(timeoutMs: 0)
             runCommands()
@@ -97,22 +109,23 @@ extension Engine {
 
     var totalRecordsIn: Int { tasks.values.reduce(retired.recordsIn) { $0 + $1.counters.recordsIn } }
 
-    func runBatch(_ task: PartitionTask, _ batch: inout PendingBatch, now: Int64, outputs: KafkaTaskOutputs) {
+    /// Runs one task's decoded batch; safe on any processing thread (touches only the task, the producer and
+    /// the task's locked tracker).
+    func runBatch(_ task: PartitionTask, _ batch: inout PendingBatch, now: Int64) {
         task.counters.recordsIn += batch.rejected.count + batch.forwardedCount
         let seq: UInt64
         if let begun = batch.seq {
             seq = begun
-            task.tracker.setEndOffsets(seq, batch.endOffsets)
+            task.tracker.withLock { $0.setEndOffsets(seq, batch.endOffsets) }
         } else {
-            seq = task.tracker.begin(endOffsets: batch.endOffsets)
+            seq = task.tracker.withLock { $0.begin(endOffsets: batch.endOffsets) }
         }
-        currentToken = (task.slot, seq)
+        let outputs = KafkaTaskOutputs(producer: producer, slot: task.slot, seq: seq) { [unowned self] in fatalError = $0 }
         for (record, error, source) in batch.rejected {
             task.deadLetter(record, error, operatorID: source, outputs: outputs)
         }
         task.process(taking: &batch.inputs, now: now, outputs: outputs)
-        currentToken = nil
-        task.tracker.seal(seq)
+        task.tracker.withLock { $0.seal(seq, adding: outputs.sent) }
     }
 
     /// Pauses a task's partitions while too many of its batches await acknowledgement; resumes when drained.
@@ -121,7 +134,7 @@ extension Engine {
         guard !sourcesPaused else { return }
         for task in tasks.values {
             let tps = task.topicPartitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
-            let inFlight = task.tracker.inFlight
+            let inFlight = task.tracker.withLock { $0.inFlight }
             if inFlight > maxInFlightSeen {
                 maxInFlightSeen = inFlight
                 status.update { $0.maxInFlightBatches = inFlight }
@@ -130,7 +143,7 @@ extension Engine {
                 try consumer.pause(tps)
                 task.isPaused = true
                 status.update { $0.backpressurePauses += 1 }
-            } else if task.isPaused && task.tracker.inFlight <= limit / 2 {
+            } else if task.isPaused && task.tracker.withLock { $0.inFlight } <= limit / 2 {
                 try consumer.resume(tps)
                 task.isPaused = false
             }
@@ -153,7 +166,7 @@ extension Engine {
         var offsets: [TopicPartition] = []
         for key in keys {
             guard let task = tasks[key] else { continue }
-            for (topic, offset) in task.tracker.completedOffsets {
+            for (topic, offset) in task.tracker.withLock({ $0.completedOffsets }) {
                 offsets.append(TopicPartition(topic: topic, partition: task.partition, offset: offset))
             }
         }
@@ -187,4 +200,28 @@ extension Engine {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Per-thread CPU seconds from /proc (diagnostics: where a run's CPU went, by thread name).
+enum ThreadCPU {
+    static func sample() -> [Int: (name: String, seconds: Double)] {
+        var out: [Int: (String, Double)] = [:]
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        for tid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [] {
+            guard let stat = try? String(contentsOfFile: "/proc/self/task/\(tid)/stat", encoding: .utf8),
+                  let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")") else { continue }
+            let name = String(stat[stat.index(after: open)..<close])
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            guard fields.count > 13, let u = Double(fields[11]), let s = Double(fields[12]), let id = Int(tid) else { continue }
+            out[id] = (name, (u + s) / ticks)
+        }
+        return out
+    }
+
+    static func difference(_ end: [Int: (name: String, seconds: Double)], _ start: [Int: (name: String, seconds: Double)]) -> String {
+        var byName: [String: Double] = [:]
+        for (tid, e) in end { byName[e.name, default: 0] += e.seconds - (start[tid]?.seconds ?? 0) }
+        return byName.filter { $0.value >= 0.01 }.sorted { $0.value > $1.value }
+            .map { "\($0.key) \(String(format: "%.2f", $0.value))s" }.joined(separator: ", ")
+    }
 }

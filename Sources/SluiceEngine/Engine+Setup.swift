@@ -71,7 +71,8 @@ extension Engine {
         if exactlyOnce { try producer.initTransactions() }
     }
 
-    /// Delivery reports arrive on the processing thread (inside `producer.poll`/`flush`).
+    /// Delivery reports arrive on whichever thread serves the producer (`poll`, `flush`, or a processing thread
+    /// waiting for room in a full queue); the tracker is locked for that.
     func delivered(_ report: DeliveryReport) {
         if let error = report.error {
             fatalError = EngineError("a record could not be delivered to '\(report.topic ?? "?")': \(error); stopping without committing its offsets (it will be reprocessed)")
@@ -79,25 +80,43 @@ extension Engine {
         }
         let slot = DeliveryToken.slot(report.token)
         guard slot > 0, slot < taskSlots.count, let task = taskSlots[slot] else { return }
-        task.tracker.acknowledge(DeliveryToken.seq(report.token))
+        task.tracker.withLock { $0.acknowledge(DeliveryToken.seq(report.token)) }
     }
 }
 
-/// Sends task outputs to Kafka, counting each against the task's current batch.
+/// Sends one task's outputs of one batch to Kafka. It counts what it sent; `runBatch` adds the count to the
+/// batch when sealing it (one lock per batch rather than per record).
+///
+/// Holds the producer itself rather than reaching it through the engine: processing threads sending side by side
+/// would otherwise contend on the engine object's reference count for every record.
 final class KafkaTaskOutputs: TaskOutputSink {
-    unowned let engine: Engine
-    init(engine: Engine) { self.engine = engine }
+    let producer: KafkaProducer
+    let token: UInt
+    let onError: (EngineError) -> Void
+    private(set) var sent = 0
+    /// The last topic sent to, resolved (outputs come in runs to one topic).
+    private var lastTopic: KafkaProducer.Topic?
+
+    init(producer: KafkaProducer, slot: Int, seq: UInt64, onError: @escaping (EngineError) -> Void) {
+        self.producer = producer
+        self.token = DeliveryToken.make(slot: slot, seq: seq)
+        self.onError = onError
+    }
 
     func send(topic: String, partition: Int32?, key: [UInt8]?, value: [UInt8], headers: [Header], timestamp: Int64?) {
-        guard let (slot, seq) = engine.currentToken, let task = engine.taskSlots[slot] else { return }
-        task.tracker.addOutstanding(seq)
+        let resolved: KafkaProducer.Topic
+        if let last = lastTopic, last.name == topic {
+            resolved = last
+        } else {
+            resolved = producer.topic(topic)
+            lastTopic = resolved
+        }
         do {
-            try engine.producer.sendWaiting(
-                topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp,
-                token: DeliveryToken.make(slot: slot, seq: seq))
+            try producer.sendWaiting(topic: resolved, partition: partition, key: key, value: value, headers: headers,
+                                     timestamp: timestamp, token: token)
+            sent += 1
         } catch {
-            task.tracker.acknowledge(seq)
-            engine.fatalError = EngineError("could not enqueue a record for '\(topic)': \(error)")
+            onError(EngineError("could not enqueue a record for '\(topic)': \(error)"))
         }
     }
 }

@@ -5,12 +5,14 @@ import SluiceKafka
 import SluiceOperators
 import SluiceState
 import SluiceTopology
+import Synchronization
 
-/// Runs a compiled topology on Kafka: one consumer-group member, one processing thread, one task per
-/// (subtopology, partition).
+/// Runs a compiled topology on Kafka: one consumer-group member, one task per (subtopology, partition), tasks
+/// run on `processing.threads` threads.
 ///
-/// The hot path is synchronous and batch-oriented: consume a batch, decode it, run every task's batch through
-/// its operators, hand outputs to the producer, serve delivery reports. Offsets are committed only once every
+/// The hot path is synchronous and batch-oriented: consume a batch and sort its messages by task, then decode
+/// and run every task's batch through its operators (tasks side by side on the processing threads), hand
+/// outputs to the producer, serve delivery reports. Offsets are committed only once every
 /// output derived from them is acknowledged (and, for stateful topologies, covered by a checkpoint).
 ///
 /// ```swift
@@ -34,14 +36,20 @@ public final class Engine: @unchecked Sendable {
     /// The lineage header copy-only outputs carry (encoded sinks add the same through their encoder).
     let lineageHeaders: [Header]
 
-    // Processing-thread state (touched only by the thread inside `run`).
+    // Engine state, touched only by the thread inside `run` (and not while tasks run on the processing threads).
     var tasks: [TaskKey: PartitionTask] = [:]
     /// Tasks by the slot their delivery tokens carry (slot 0 is never used; a removed task leaves nil).
     var taskSlots: [PartitionTask?] = [nil]
     var partitionStates: [TaskKey: PartitionState] = [:]
     var stores: [TaskKey: [String: StoreAdapter]] = [:]
-    var currentToken: (slot: Int, seq: UInt64)?
-    var fatalError: EngineError?
+    /// The error that stops the run; set from any thread (processing threads, delivery reports).
+    var fatalError: EngineError? {
+        get { fatalErrorBox.withLock { $0 } }
+        set { fatalErrorBox.withLock { $0 = newValue } }
+    }
+    private let fatalErrorBox = Mutex<EngineError?>(nil)
+    /// Runs tasks' batches side by side (`processing.threads`).
+    lazy var workers = ProcessingThreads(count: topology.processing.threads)
     var retired = TaskCounters()
     var lastCheckpointAt = ContinuousClock.now
     var lastCommitAt = ContinuousClock.now

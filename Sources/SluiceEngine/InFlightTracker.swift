@@ -31,13 +31,19 @@ struct InFlightTracker {
         if let i = index(of: seq) { batches[i].endOffsets = offsets }
     }
 
-    mutating func addOutstanding(_ seq: UInt64) {
-        if let i = index(of: seq) { batches[i].outstanding += 1 }
+    /// Counts `count` more outputs of a batch. Acknowledgements may arrive before their outputs are counted
+    /// (senders count in bulk): an unsealed batch never completes, so a count below zero is harmless until then.
+    mutating func addOutstanding(_ seq: UInt64, count: Int = 1) {
+        if let i = index(of: seq) { batches[i].outstanding += count }
     }
 
-    /// Marks the batch complete from the producer's side (no more outputs will be added).
-    mutating func seal(_ seq: UInt64) {
-        if let i = index(of: seq) { batches[i].sealed = true }
+    /// Marks the batch complete from the producer's side (no more outputs will be added), counting the last
+    /// `outstanding` outputs sent for it.
+    mutating func seal(_ seq: UInt64, adding outstanding: Int = 0) {
+        if let i = index(of: seq) {
+            batches[i].outstanding += outstanding
+            batches[i].sealed = true
+        }
         advance()
     }
 

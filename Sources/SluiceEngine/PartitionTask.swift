@@ -1,10 +1,13 @@
 import Foundation
 import SluiceCore
 import SluiceTopology
+import Synchronization
 
 /// One subtopology at one partition number: the unit of work, state and checkpointing.
 ///
-/// Runs on the engine's processing thread only. `process` takes the decoded records of one consume batch,
+/// Runs on one thread at a time: the engine hands each task's batch to one of its processing threads, and
+/// touches the task itself only between batches. Only `tracker` is shared (delivery reports acknowledge
+/// outputs from whichever thread serves them), so it sits behind a lock. `process` takes the decoded records of one consume batch,
 /// pushes them through the operators in topological order (fan-out to every consumer of a node), and
 /// hands outputs, dead letters, late records and published messages to `outputs`.
 final class PartitionTask {
@@ -15,7 +18,7 @@ final class PartitionTask {
     private var decoders: [Int: any SourceDecoding] = [:]
     private var encoders: [Int: any SinkEncoding] = [:]
     private let factory: TaskFactory
-    var tracker = InFlightTracker()
+    let tracker = Mutex(InFlightTracker())
     var counters = TaskCounters()
     /// Event-time watermark of this task (max event time seen − max out-of-order).
     private(set) var watermark: Int64 = .min
@@ -31,6 +34,8 @@ final class PartitionTask {
     var hasPending = false
     /// Set when the engine drops the task (its partition was revoked or lost).
     var isRemoved = false
+    /// How long its last batch took (for the latency histogram).
+    var lastBatchSeconds = 0.0
 
     var key: TaskKey { TaskKey(subtopology: subtopology.id, partition: partition) }
 
@@ -86,6 +91,23 @@ final class PartitionTask {
         guard let node = subtopology.topics[topic], let d = decoders[node] else { return nil }
         return (node, d)
     }
+
+    /// The source node reading `topic`, when this task decodes it.
+    func sourceNode(forTopic topic: String) -> Int? {
+        guard let node = subtopology.topics[topic], decoders[node] != nil else { return nil }
+        return node
+    }
+
+    func decoder(forNode node: Int) -> (any SourceDecoding)? { decoders[node] }
+
+    /// The topic a source node reads (for record origins).
+    func topic(ofNode node: Int) -> String {
+        if let name = topicOfNode[node] { return name }
+        let name = subtopology.topics.first { $0.value == node }?.key ?? plan.nodes[node].id
+        topicOfNode[node] = name
+        return name
+    }
+    private var topicOfNode: [Int: String] = [:]
 
     /// Notes a source record's event time for the watermark.
     @inline(__always) func observe(eventTime: Int64?, processingTime: Int64) {

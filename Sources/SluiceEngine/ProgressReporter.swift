@@ -55,7 +55,7 @@ extension Engine {
             for (k, v) in task.counters.deadLetters { total.deadLetters[k, default: 0] += v }
             for (k, v) in task.counters.late { total.late[k, default: 0] += v }
             for tp in task.topicPartitions {
-                let committed = task.tracker.completedOffsets[tp.topic] ?? -1
+                let committed = task.tracker.withLock { $0.completedOffsets[tp.topic] } ?? -1
                 let high = consumer.cachedWatermarks(topic: tp.topic, partition: tp.partition).high
                 partitions.append(EngineStatus.PartitionStatus(
                     task: key.description, topic: tp.topic, partition: tp.partition, committedOffset: committed,

@@ -24,6 +24,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     private var closed = false
     private var batch: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
     private let batchCapacity: Int
+    /// Messages delivered by `consumeRetaining`, freed by `releaseRetained`.
+    private var retained: [UnsafeMutablePointer<rd_kafka_message_t>] = []
 
     /// Settings applied unless the caller set them. The prefetch thresholds are raised on purpose: with
     /// librdkafka's defaults a fast consumer runs dry and idles (measured ≈4× slower on the mock cluster);
@@ -63,6 +65,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     deinit {
+        releaseRetained()
         if !closed { rd_kafka_consumer_close(handle) }
         rd_kafka_queue_destroy(queue)
         rd_kafka_destroy(handle)
@@ -125,12 +128,29 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Per-record errors (other than end of partition) are logged and kept in `lastError`.
     @discardableResult
     public func consume(maxMessages: Int, timeoutMs: Int32, _ body: (KafkaMessage) -> Void) -> Int {
+        consume(maxMessages: maxMessages, timeoutMs: timeoutMs, retaining: false, body)
+    }
+
+    /// As `consume`, but the delivered messages stay valid after it returns, until `releaseRetained()`: the
+    /// engine decodes them later, on the thread that runs their partition's task, without copying them first.
+    @discardableResult
+    public func consumeRetaining(maxMessages: Int, timeoutMs: Int32, _ body: (KafkaMessage) -> Void) -> Int {
+        consume(maxMessages: maxMessages, timeoutMs: timeoutMs, retaining: true, body)
+    }
+
+    /// Frees the messages kept by `consumeRetaining`; every `KafkaMessage` from them becomes invalid.
+    public func releaseRetained() {
+        for message in retained { rd_kafka_message_destroy(message) }
+        retained.removeAll(keepingCapacity: true)
+    }
+
+    private func consume(maxMessages: Int, timeoutMs: Int32, retaining: Bool, _ body: (KafkaMessage) -> Void) -> Int {
         let n = rd_kafka_consume_batch_queue(queue, Int32(timeoutMs), batch, min(maxMessages, batchCapacity))
         guard n > 0 else { return 0 }
         var delivered = 0
         for i in 0..<n {
             let message = batch[i]!
-            defer { rd_kafka_message_destroy(message) }
+            defer { if retaining { retained.append(message) } else { rd_kafka_message_destroy(message) } }
             let err = message.pointee.err
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
                 body(KafkaMessage(message))

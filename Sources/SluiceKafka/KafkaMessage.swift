@@ -2,8 +2,9 @@ import CRdKafka
 import SluiceCore
 
 /// A consumed record, valid only inside the `consume` callback that received it (zero-copy view of
-/// librdkafka's buffers). Copy what must outlive the callback.
-public struct KafkaMessage {
+/// librdkafka's buffers), or until `releaseRetained()` when it came from `consumeRetaining`. Copy what must
+/// outlive that. Reading it from another thread is safe while it is valid (nothing in it changes).
+public struct KafkaMessage: @unchecked Sendable {
     let message: UnsafeMutablePointer<rd_kafka_message_t>
 
     init(_ message: UnsafeMutablePointer<rd_kafka_message_t>) { self.message = message }

@@ -83,13 +83,32 @@ public final class KafkaProducer: @unchecked Sendable {
         topic: String, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: [Header] = [], timestamp: Int64? = nil, token: UInt = 0
     ) throws(KafkaError) {
+        try send(topic: Topic(handle: topicHandle(topic), name: topic), partition: partition, key: key, value: value,
+                 headers: headers, timestamp: timestamp, token: token)
+    }
+
+    /// An output topic resolved once: sending through it skips the per-record name lookup (and its lock, which
+    /// processing threads sending side by side would contend on).
+    public struct Topic: @unchecked Sendable {
+        let handle: OpaquePointer
+        public let name: String
+    }
+
+    /// Resolves `name` for `send(topic: Topic, ...)`; valid while the producer lives.
+    public func topic(_ name: String) -> Topic { Topic(handle: topicHandle(name), name: name) }
+
+    /// As `send(topic: String, ...)` through a resolved topic.
+    public func send(
+        topic: Topic, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers: [Header] = [], timestamp: Int64? = nil, token: UInt = 0
+    ) throws(KafkaError) {
         let err: rd_kafka_resp_err_t = withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { vus in
             var n = 0
             func add(_ vu: rd_kafka_vu_t) {
                 vus[n] = vu
                 n += 1
             }
-            let rkt = topicHandle(topic)
+            let rkt = topic.handle
             do {
                 var vu = rd_kafka_vu_t()
                 vu.vtype = RD_KAFKA_VTYPE_RKT
@@ -137,7 +156,7 @@ public final class KafkaProducer: @unchecked Sendable {
             }
         }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
-            throw KafkaError(responseCode: err, context: "could not enqueue a record for '\(topic)'")
+            throw KafkaError(responseCode: err, context: "could not enqueue a record for '\(topic.name)'")
         }
     }
 
@@ -179,6 +198,27 @@ public final class KafkaProducer: @unchecked Sendable {
             } catch where error.code == .queueFull && waited < maxWaitMs {
                 poll(timeoutMs: 10)
                 waited += 10
+            }
+        }
+    }
+
+    /// As `sendWaiting` through a resolved topic.
+    public func sendWaiting(
+        topic: Topic, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [Header] = [],
+        timestamp: Int64? = nil, token: UInt = 0, maxWaitMs: Int = 60_000
+    ) throws(KafkaError) {
+        try withOptionalBuffer(key) { (k) throws(KafkaError) in
+            try withOptionalBuffer(value) { (v) throws(KafkaError) in
+                var waited = 0
+                while true {
+                    do throws(KafkaError) {
+                        try send(topic: topic, partition: partition, key: k, value: v, headers: headers, timestamp: timestamp, token: token)
+                        return
+                    } catch where error.code == .queueFull && waited < maxWaitMs {
+                        poll(timeoutMs: 10)
+                        waited += 10
+                    }
+                }
             }
         }
     }

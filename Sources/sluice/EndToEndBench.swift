@@ -18,9 +18,10 @@ struct EndToEndBench: ParsableCommand {
     @Option(help: "Partitions of the input topic.") var partitions: Int32 = 8
     @Option(help: "Path of the C baseline binary (built from Benchmarks/c-baseline if missing).")
     var baseline = "Benchmarks/c-baseline/rdkafka_baseline"
+    @Option(help: "Processing threads (processing.threads; default auto = one per core).") var threads: String = "auto"
     @Flag(help: "Print one JSON object.") var json = false
 
-    static let header = """
+    static func header(threads: String) -> String { """
         apiVersion: sluice/v1
         kind: Topology
         metadata: {name: bench, version: 1}
@@ -29,9 +30,11 @@ struct EndToEndBench: ParsableCommand {
           event_time: {field: ts, unit: ms, max_out_of_order: 5s}
           batch: {max_records: 10000, max_wait: 20ms}
           backpressure: {max_in_flight: 100000}
+          threads: \(threads)
         sources:
           tx: {topic: bench-in, format: json, key: user_id}
         """
+    }
 
     static let s2Operators = """
           - id: valid
@@ -52,7 +55,8 @@ struct EndToEndBench: ParsableCommand {
               far: distance_km > 50
         """
 
-    static func topology(_ scenario: String) -> String {
+    static func topology(_ scenario: String, threads: String = "auto") -> String {
+        let header = header(threads: threads)
         switch scenario {
         case "s1":
             return header + "\nsinks:\n  - {input: tx, topic: bench-out, format: json}\n"
@@ -132,7 +136,7 @@ struct EndToEndBench: ParsableCommand {
         let dir = NSTemporaryDirectory() + "sluice-bench-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try Self.topology(scenario).write(toFile: dir + "/bench.yaml", atomically: true, encoding: .utf8)
+        try Self.topology(scenario, threads: threads).write(toFile: dir + "/bench.yaml", atomically: true, encoding: .utf8)
         let topology = try TopologyLoading.compile(dir + "/bench.yaml")
         var logger = Logger(label: "bench")
         logger.logLevel = .error

@@ -15,6 +15,7 @@ struct EndToEndTests {
           checkpoint: {interval: 1s}
           event_time: {field: created_at, unit: iso8601, max_out_of_order: 10s}
           batch: {max_records: 500, max_wait: 5ms}
+          threads: 3
         sources:
           orders: {topic: orders, format: json, key: order_id, partitions: 4}
         operators:

@@ -153,7 +153,7 @@ final class TopologyParser {
     }
 
     func processing(_ node: YNode?, defaultApplicationID: String) -> ProcessingConfig {
-        let m = node.flatMap { open($0, "processing", ["application_id", "guarantee", "checkpoint", "event_time", "batch", "backpressure"]) }
+        let m = node.flatMap { open($0, "processing", ["application_id", "guarantee", "checkpoint", "event_time", "batch", "backpressure", "threads"]) }
         let appID = m?.string("application_id")
         if let appID { _ = checkID(appID, what: "application") }
         var checkpoint = ProcessingConfig.Checkpoint(intervalMs: 10_000, directory: m?.resolvePath("state") ?? baseDirectory + "/state",
@@ -176,7 +176,9 @@ final class TopologyParser {
         }
         let maxInFlight = m?.mapping("backpressure", context: "processing.backpressure", allowed: ["max_in_flight"])?
             .int("max_in_flight", min: 1) ?? 10_000
-        return ProcessingConfig(applicationID: appID?.value ?? defaultApplicationID, guarantee: m?.choice("guarantee") ?? .atLeastOnce,
-                                checkpoint: checkpoint, eventTime: eventTime, batch: batch, maxInFlight: maxInFlight)
+        var config = ProcessingConfig(applicationID: appID?.value ?? defaultApplicationID, guarantee: m?.choice("guarantee") ?? .atLeastOnce,
+                                      checkpoint: checkpoint, eventTime: eventTime, batch: batch, maxInFlight: maxInFlight)
+        if let m, m.string("threads")?.value != "auto" { config.threadsSetting = m.int("threads", min: 1) }
+        return config
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `processing:` — guarantees, checkpoints, time and batching.
 public struct ProcessingConfig: Sendable, Hashable {
     public enum Guarantee: String, Sendable, Hashable, CaseIterable {
@@ -39,4 +41,9 @@ public struct ProcessingConfig: Sendable, Hashable {
     public var batch: Batch
     /// Records in flight per task before its partitions are paused.
     public var maxInFlight: Int
+    /// `threads: N`: how many threads run partition tasks side by side; `nil` (`auto`, the default) = one per core.
+    public var threadsSetting: Int? = nil
+
+    /// The processing threads to use: the setting, or the machine's active cores.
+    public var threads: Int { threadsSetting ?? max(1, ProcessInfo.processInfo.activeProcessorCount) }
 }

@@ -1,0 +1,31 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import SluiceEngine
+
+@Suite("Processing threads")
+struct ProcessingThreadsTests {
+    @Test("balancing puts the heaviest jobs on different threads and keeps every job once")
+    func balance() {
+        let groups = ProcessingThreads.balance([9, 1, 8, 2, 7, 3], into: 2, weight: { $0 })
+        #expect(groups.count == 2)
+        #expect(groups.map { $0.reduce(0, +) }.sorted() == [15, 15])
+        #expect(groups.flatMap { $0 }.sorted() == [1, 2, 3, 7, 8, 9])
+        #expect(ProcessingThreads.balance([5], into: 3, weight: { $0 }) == [[5]])
+    }
+
+    @Test("every job runs exactly once, whatever the thread count; one thread means the calling thread", arguments: [1, 2, 4])
+    func runsEachJobOnce(threads: Int) {
+        let seen = Mutex<[Int: Int]>([:])
+        let threadIDs = Mutex<Set<UInt64>>([])
+        ProcessingThreads(count: threads).run(Array(0..<64), weight: { _ in 1 }) { job in
+            var spin = 0.0
+            for i in 0..<20_000 { spin += Double(i).squareRoot() }  // long enough for the other threads to start
+            seen.withLock { $0[job, default: 0] += 1 }
+            threadIDs.withLock { _ = $0.insert(UInt64(pthread_self())) }
+            #expect(spin > 0)
+        }
+        #expect(seen.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0..<64).map { ($0, 1) }))
+        if threads == 1 { #expect(threadIDs.withLock { $0.count } == 1) }
+    }
+}
