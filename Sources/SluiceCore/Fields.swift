@@ -51,7 +51,7 @@ public struct Fields: Sendable, Hashable, RandomAccessCollection, ExpressibleByD
     }
 
     /// Appends without checking for an existing field of that name (decoders use this for speed).
-    @inlinable public mutating func append(_ name: String, _ value: Value) {
+    @inlinable public mutating func append(_ name: consuming String, _ value: consuming Value) {
         storage.append(Field(name: name, value: value))
     }
 

@@ -19,9 +19,11 @@ public struct OperatorOutput: Sendable {
 
     public init() {}
 
-    @inlinable public mutating func emit(_ record: Record) { records.append(record) }
-    @inlinable public mutating func emit(_ record: Record, to output: String) { named[output, default: []].append(record) }
-    @inlinable public mutating func deadLetter(_ record: Record, _ error: RecordError) {
+    // Consuming: an operator's last use of a record moves it into the output instead of copying it (a copy
+    // retains, and the dropped original releases, every buffer the record holds).
+    @inlinable public mutating func emit(_ record: consuming Record) { records.append(record) }
+    @inlinable public mutating func emit(_ record: consuming Record, to output: String) { named[output, default: []].append(record) }
+    @inlinable public mutating func deadLetter(_ record: consuming Record, _ error: RecordError) {
         deadLetters.append((record, error))
     }
 

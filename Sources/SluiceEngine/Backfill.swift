@@ -27,14 +27,17 @@ public enum BackfillRunner {
 
         // Decode and order the input by event time (stable for ties, so file order breaks them).
         let decoder = try factory.makeDecoder(source.id)
+        let assigner = factory.eventTimeAssigner(source.id)
         var records: [Record] = []
         var rejected: [(Record, RecordError)] = []
         try forEachRecordBytes(inputPath) { index, bytes in
             let origin = RecordOrigin(topic: source.topic, partition: 0, offset: Int64(index))
-            let result = bytes.withUnsafeBytes { decoder.decode(key: nil, value: $0, headers: [], timestamp: 0, origin: origin) }
+            let result = bytes.withUnsafeBytes { raw in
+                Result { () throws(RecordError) in try decoder.decode(key: nil, value: raw, headers: [], timestamp: 0, origin: origin) }
+            }
             switch result {
             case .success(var record):
-                if let error = factory.assignEventTime(&record, source.id) { rejected.append((record, error)) } else { records.append(record) }
+                if let error = assigner?.rejection(assigning: &record) { rejected.append((record, error)) } else { records.append(record) }
             case .failure(let error):
                 rejected.append((Record(origin: origin, raw: bytes), error))
             }
@@ -74,10 +77,10 @@ public enum BackfillRunner {
             guard let sub = plan.topicOwner[topic], let task = tasks[sub], let (node, decoder) = task.decoder(forTopic: topic) else { continue }
             var batch: [Record] = []
             for (i, m) in messages.enumerated() {
-                let result = m.value.withUnsafeBytes {
-                    decoder.decode(key: nil, value: $0, headers: m.headers, timestamp: 0, origin: RecordOrigin(topic: topic, partition: 0, offset: Int64(i)))
+                let decoded = m.value.withUnsafeBytes {
+                    try? decoder.decode(key: nil, value: $0, headers: m.headers, timestamp: 0, origin: RecordOrigin(topic: topic, partition: 0, offset: Int64(i)))
                 }
-                if case .success(let r) = result {
+                if let r = decoded {
                     task.observe(eventTime: r.eventTime, processingTime: r.eventTime ?? 0)
                     batch.append(r)
                 }

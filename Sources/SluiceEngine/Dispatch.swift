@@ -116,24 +116,27 @@ extension Engine {
             guard let decoder = task.decoder(forNode: node) else { continue }
             let sourceID = plan.nodes[node].id
             let topic = task.topic(ofNode: node)
+            let assigner = factory.eventTimeAssigner(sourceID)
             var records = batch.inputs.removeValue(forKey: node) ?? []
             records.reserveCapacity(records.count + messages.count)
             for message in messages {
                 let origin = RecordOrigin(topic: topic, partition: message.partition, offset: message.offset)
                 let headers = message.headers
-                switch decoder.decode(key: message.key, value: message.value, headers: headers,
-                                      timestamp: message.timestamp ?? now, origin: origin) {
-                case .success(var record):
-                    if let error = factory.assignEventTime(&record, sourceID) {
-                        batch.rejected.append((record, error, sourceID))
-                    } else {
-                        task.observe(eventTime: record.eventTime, processingTime: now)
-                        records.append(record)
-                    }
-                case .failure(let error):
-                    let record = Record(key: message.keyBytes, headers: headers, timestamp: message.timestamp ?? now, origin: origin,
+                var record: Record
+                do {
+                    record = try decoder.decode(key: message.key, value: message.value, headers: headers,
+                                                timestamp: message.timestamp ?? now, origin: origin)
+                } catch {
+                    let failed = Record(key: message.keyBytes, headers: headers, timestamp: message.timestamp ?? now, origin: origin,
                                         raw: message.valueBytes)
-                    batch.rejected.append((record, error, sourceID))
+                    batch.rejected.append((failed, error, sourceID))
+                    continue
+                }
+                if let error = assigner?.rejection(assigning: &record) {
+                    batch.rejected.append((consume record, error, sourceID))
+                } else {
+                    task.observe(eventTime: record.eventTime, processingTime: now)
+                    records.append(consume record)
                 }
             }
             batch.inputs[node] = records

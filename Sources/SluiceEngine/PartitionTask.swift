@@ -171,8 +171,21 @@ final class PartitionTask {
                 let encoder = encoders[i]!
                 var sent = 0
                 for input in node.inputs {
-                    for record in recordsOf(input) where send(record, with: encoder, node: node.id, now: now, outputs: outputs) {
-                        sent += 1
+                    if input.branch == nil && soleConsumer[input.node] == i {
+                        // The only reader: move each record out rather than copy it (a copy retains, and its drop
+                        // releases, every buffer the record holds). The array goes back empty, keeping its capacity.
+                        var records = mainOut[input.node] ?? []
+                        mainOut[input.node] = nil
+                        for j in records.indices {
+                            let record = records.takeRecord(at: j)
+                            if send(record, with: encoder, node: node.id, now: now, outputs: outputs) { sent += 1 }
+                        }
+                        records.removeAll(keepingCapacity: true)
+                        mainOut[input.node] = records
+                    } else {
+                        for record in recordsOf(input) where send(record, with: encoder, node: node.id, now: now, outputs: outputs) {
+                            sent += 1
+                        }
                     }
                 }
                 if sent > 0 { counters.sunk[node.id, default: 0] += sent }

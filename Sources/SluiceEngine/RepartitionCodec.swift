@@ -46,18 +46,14 @@ final class RepartitionCodec: SourceDecoding, SinkEncoding {
     }
 
     func decode(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [Header], timestamp: Int64, origin: RecordOrigin)
-        -> Result<Record, RecordError>
+        throws(RecordError) -> Record
     {
-        guard let value else { return .failure(RecordError(.decode, "null value on repartition topic \(topic)")) }
-        do {
-            var record = Record(fields: try decoder.decode(value), key: key.map { Array($0) }, headers: headers,
-                                timestamp: timestamp, origin: origin, raw: Array(value))
-            if let h = headers.last(where: { $0.name == Self.eventTimeHeader }), let v = h.value, let t = Int64(String(decoding: v, as: UTF8.self)) {
-                record.eventTime = t
-            }
-            return .success(record)
-        } catch {
-            return .failure(error)
+        guard let value else { throw RecordError(.decode, "null value on repartition topic \(topic)") }
+        var record = Record(fields: try decoder.decode(value), key: key.map { Array($0) }, headers: headers,
+                            timestamp: timestamp, origin: origin, raw: Array(value))
+        if let h = headers.last(where: { $0.name == Self.eventTimeHeader }), let v = h.value, let t = Int64(String(decoding: v, as: UTF8.self)) {
+            record.eventTime = t
         }
+        return record
     }
 }

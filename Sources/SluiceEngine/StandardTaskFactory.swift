@@ -102,15 +102,7 @@ extension TaskFactory {
                 return RoutedDeadLetter(
                     topic: dlqByOperator[operatorID] ?? defaultDLQ, key: message.key, value: message.value, headers: message.headers)
             },
-            assignEventTime: { record, sourceID in
-                guard let assigner = assigners[sourceID] else { return nil }
-                do throws(RecordError) {
-                    try assigner.assign(&record)
-                    return nil
-                } catch {
-                    return error
-                }
-            }
+            eventTimeAssigner: { assigners[$0] }
         )
     }
 
@@ -176,16 +168,16 @@ final class SourceDecoderAdapter: SourceDecoding {
     init(_ decoder: SourceDecoder) { self.decoder = decoder }
 
     func decode(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [Header], timestamp: Int64, origin: RecordOrigin)
-        -> Result<Record, RecordError>
+        throws(RecordError) -> Record
     {
         guard let value else {
-            return .failure(RecordError(.decode, "the record has a null value (tombstone); nothing to decode"))
+            throw RecordError(.decode, "the record has a null value (tombstone); nothing to decode")
         }
         do {
-            return .success(try decoder.decode(key: key.map { Array($0) }, value: value, headers: headers, timestamp: timestamp,
-                                               topic: origin.topic, partition: origin.partition, offset: origin.offset))
+            return try decoder.decode(key: key.map { Array($0) }, value: value, headers: headers, timestamp: timestamp,
+                                      topic: origin.topic, partition: origin.partition, offset: origin.offset)
         } catch {
-            return .failure(error.error)
+            throw error.error
         }
     }
 }

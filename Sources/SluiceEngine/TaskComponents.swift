@@ -1,9 +1,10 @@
 import SluiceCore
+import SluiceOperators
 
 /// Turns a consumed Kafka record into a `Record` (or the reason it can't).
 protocol SourceDecoding: AnyObject {
     func decode(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [Header], timestamp: Int64, origin: RecordOrigin)
-        -> Result<Record, RecordError>
+        throws(RecordError) -> Record
 }
 
 /// Encodes a record for a sink topic: value bytes, key bytes and headers (lineage included), into buffers the
@@ -26,6 +27,19 @@ struct TaskFactory {
     var makeEncoder: (_ nodeID: String) throws -> any SinkEncoding
     /// Builds the dead-letter message for a record rejected by `operatorID`.
     var makeDeadLetter: (_ record: Record, _ error: RecordError, _ operatorID: String) -> RoutedDeadLetter
-    /// Assigns event time (and rejects records whose time can't be read).
-    var assignEventTime: (_ record: inout Record, _ sourceID: String) -> RecordError?
+    /// The event-time assigner of a source (which rejects records whose time can't be read); resolved once per
+    /// batch, not per record.
+    var eventTimeAssigner: (_ sourceID: String) -> EventTimeAssigner?
+}
+
+extension EventTimeAssigner {
+    /// Sets the record's event time; the error when it can't be read (the record is then a dead letter).
+    func rejection(assigning record: inout Record) -> RecordError? {
+        do throws(RecordError) {
+            try assign(&record)
+            return nil
+        } catch {
+            return error
+        }
+    }
 }

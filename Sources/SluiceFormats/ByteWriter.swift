@@ -22,10 +22,52 @@ enum ByteWriter {
 
     /// Shortest representation that reads back as the same `Double` (Swift's `description`).
     /// Only call with finite values. Most results are ≤ 15 bytes, so the String stays inline.
-    @inline(__always)
     static func appendDouble(_ value: Double, to out: inout [UInt8]) {
+        if appendShortDecimal(value, to: &out) { return }
         var text = value.description
         text.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    private static let powersOfTen: [Double] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6]
+
+    /// The common case without the general algorithm: a value in [0.001, 1e15) that is exactly some integer
+    /// over 10^k for k ≤ 6 (prices, distances, rates) is written as that decimal, with the fewest decimals
+    /// that read back as the same Double — what `description` writes too. Anything else returns false.
+    @inline(__always)
+    private static func appendShortDecimal(_ value: Double, to out: inout [UInt8]) -> Bool {
+        let magnitude = value.magnitude
+        guard magnitude >= 0.001, magnitude < 1e15 else { return false }
+        for k in 0..<powersOfTen.count {
+            let scale = powersOfTen[k]
+            let scaled = (magnitude * scale).rounded()
+            // Few enough significant digits that exactly one k-decimal lies within the value's rounding interval.
+            guard scaled < 1e15 else { return false }
+            guard scaled / scale == magnitude else { continue }
+            let digits = UInt64(scaled)
+            let unit = UInt64(scale)
+            if value < 0 { out.append(UInt8(ascii: "-")) }
+            appendInt(Int64(digits / unit), to: &out)
+            out.append(UInt8(ascii: "."))
+            if k == 0 {
+                out.append(UInt8(ascii: "0"))
+                return true
+            }
+            var fraction = digits % unit
+            var width = k
+            while fraction % 10 == 0 && width > 1 {  // k is the fewest decimals, so this only trims nothing
+                fraction /= 10
+                width -= 1
+            }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { buffer in
+                for w in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[w] = UInt8(ascii: "0") + UInt8(fraction % 10)
+                    fraction /= 10
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<width]))
+            }
+            return true
+        }
+        return false
     }
 
     @inline(__always)

@@ -1,3 +1,4 @@
+import Foundation
 import SluiceCore
 import Testing
 
@@ -60,5 +61,38 @@ struct JSONEncoderTests {
         var buffer = Array("prefix|".utf8)
         try encoder.encode(["a": 1], into: &buffer)
         #expect(String(decoding: buffer, as: UTF8.self) == #"prefix|{"a":1}"#)
+    }
+
+    @Test("doubles are written as Swift's shortest round-trip form, fast path or not")
+    func doublesMatchDescription() throws {
+        var rng = SplitMix64(seed: 42)
+        var values: [Double] = [0.001, 0.0009999, 0.35, 0.1 + 0.2, 1e15, 999_999_999_999_999, 1e15 - 0.5, 123456789.123456,
+                                -0.0, 5e-324, .greatestFiniteMagnitude, 2.5, -2.5, 100, 0.1, 1 / 3]
+        for _ in 0..<20_000 {
+            let k = Int.random(in: 0...8, using: &rng)
+            let m = Int64.random(in: -10_000_000_000...10_000_000_000, using: &rng)
+            values.append(Double(m) / pow(10, Double(k)))
+            values.append(Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF))  // any finite double
+            values.append(Double.random(in: -1000...1000, using: &rng))
+        }
+        let plain = JSONRecordEncoder()
+        for v in values {
+            #expect(try text(["x": .double(v)], plain) == "{\"x\":\(v.description)}", "\(v)")
+        }
+    }
+
+    @Test("an encoder reusing names writes what a fresh one writes, also when the layout changes")
+    func reusedNamesMatchFresh() throws {
+        let reusing = JSONRecordEncoder(reusingNames: true)
+        let layouts: [Fields] = [
+            ["a": 1, "b\"q": "x", "c": 2.5],
+            ["a": 2, "b\"q": "y", "c": 3.5],
+            ["a": 3, "z": true],
+            ["a": 4, "b\"q": "w", "c": 4.5, "d": .object(["a": 1, "e": 2])],
+            ["q": 1],
+        ]
+        for fields in layouts + layouts.reversed() {
+            #expect(try text(fields, reusing) == (try text(fields)))
+        }
     }
 }

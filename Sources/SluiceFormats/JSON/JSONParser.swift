@@ -1,4 +1,7 @@
 import SluiceCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A single-pass RFC 8259 parser over borrowed bytes: the engine behind `JSONRecordDecoder`
 /// and the Avro schema reader. It never recurses deeper than `maxDepth`, so hostile nesting fails
@@ -8,13 +11,16 @@ struct JSONParser {
     let end: Int
     let maxDepth: Int
     let expectedFields: Int
+    /// Top-level keys remembered from earlier records (see `JSONRecordDecoder.Options.reusingNames`).
+    let names: DecodedNames?
     var pos = 0
 
-    init(base: UnsafeRawPointer, count: Int, maxDepth: Int, expectedFields: Int = 16) {
+    init(base: UnsafeRawPointer, count: Int, maxDepth: Int, expectedFields: Int = 16, names: DecodedNames? = nil) {
         self.base = base
         self.end = count
         self.maxDepth = maxDepth
         self.expectedFields = expectedFields
+        self.names = names
     }
 
     /// The byte at `i`, or 0 past the end (0 is invalid everywhere in JSON, so loops stop on it).
@@ -115,7 +121,12 @@ struct JSONParser {
         var seen: UInt64 = 0
         while true {
             guard byte(pos) == UInt8(ascii: "\"") else { throw failure("a string key", at: pos) }
-            let key = try parseString()
+            let key: String
+            if depth == 1, let names {
+                key = try names.key(at: fields.count, parsing: &self)
+            } else {
+                key = try parseString()
+            }
             skipWhitespace()
             guard byte(pos) == UInt8(ascii: ":") else { throw failure("':' after the key \"\(key)\"", at: pos) }
             pos += 1
@@ -188,5 +199,41 @@ struct JSONParser {
             throw RecordError(.outOfRange, "number at byte \(start) is beyond the range of a 64-bit double "
                 + "(\(ByteText.string(base + start, min(next - start, 40))))")
         }
+    }
+}
+
+/// The top-level keys of the records a decoder read last, by position, with their bytes as written: a record
+/// with the same layout gets its keys by a byte comparison, without making (and validating) new Strings.
+final class DecodedNames: @unchecked Sendable {
+    // One owner at a time (see `reusingNames`): the runtime's exclusivity bookkeeping would cost more than the copy saved.
+    @exclusivity(unchecked) private var written: [[UInt8]] = []
+    @exclusivity(unchecked) private var names: [String] = []
+
+    func key(at position: Int, parsing parser: inout JSONParser) throws(RecordError) -> String {
+        let open = parser.pos
+        if position < written.count {
+            let bytes = written[position]
+            let closing = open + 1 + bytes.count
+            if closing < parser.end, parser.byte(closing) == UInt8(ascii: "\""),
+               bytes.withUnsafeBytes({ memcmp(parser.base + open + 1, $0.baseAddress!, $0.count) == 0 })
+            {
+                parser.pos = closing + 1
+                return names[position]
+            }
+        }
+        let key = try parser.parseString()
+        let length = parser.pos - open - 2
+        // Remember keys without escapes (same length as written), at the next free position or in place.
+        if length == key.utf8.count, length > 0, position <= written.count {
+            let bytes = Array(UnsafeRawBufferPointer(start: parser.base + open + 1, count: length))
+            if position == written.count {
+                written.append(bytes)
+                names.append(key)
+            } else {
+                written[position] = bytes
+                names[position] = key
+            }
+        }
+        return key
     }
 }

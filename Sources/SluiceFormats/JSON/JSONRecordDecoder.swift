@@ -31,15 +31,20 @@ public struct JSONRecordDecoder: RecordDecoder {
     }
 
     public var options: Options
+    private let names: DecodedNames?
 
-    public init(options: Options = Options()) {
+    /// - Parameter reusingNames: remember the top-level keys of the last record and reuse their Strings when
+    ///   the next record has the same keys in the same places (records of one stream usually do). The decoder
+    ///   then changes as it works: give each thread its own (a source's decoder belongs to one partition task).
+    public init(options: Options = Options(), reusingNames: Bool = false) {
         self.options = options
+        self.names = reusingNames ? DecodedNames() : nil
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordError) -> Fields {
         guard let base = bytes.baseAddress, bytes.count > 0 else { throw RecordError(.decode, "empty record") }
         var parser = JSONParser(
-            base: base, count: bytes.count, maxDepth: options.maxDepth, expectedFields: options.expectedFieldCount)
+            base: base, count: bytes.count, maxDepth: options.maxDepth, expectedFields: options.expectedFieldCount, names: names)
         return try parser.parseRecord()
     }
 }

@@ -18,9 +18,14 @@ public struct JSONRecordEncoder: RecordEncoder {
     }
 
     public var nonFinite: NonFinitePolicy
+    private let names: QuotedNames?
 
-    public init(nonFinite: NonFinitePolicy = .error) {
+    /// - Parameter reusingNames: keep the top-level field names quoted and escaped between records (records of
+    ///   one stream carry the same names in the same order). The encoder then changes as it works: give each
+    ///   thread its own (a sink's encoder belongs to one partition task).
+    public init(nonFinite: NonFinitePolicy = .error, reusingNames: Bool = false) {
         self.nonFinite = nonFinite
+        self.names = reusingNames ? QuotedNames() : nil
     }
 
     public func encode(_ fields: Fields, into buffer: inout [UInt8]) throws(RecordError) {
@@ -32,11 +37,16 @@ public struct JSONRecordEncoder: RecordEncoder {
         var first = true
         // By index: iterating would copy (retain and release) every field.
         let storage = fields.storage
+        let names = path == nil ? self.names : nil
         for i in storage.indices {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
-            JSONEscaping.appendQuoted(storage[i].name, to: &out)
-            out.append(UInt8(ascii: ":"))
+            if let names {
+                names.append(storage[i].name, at: i, to: &out)
+            } else {
+                JSONEscaping.appendQuoted(storage[i].name, to: &out)
+                out.append(UInt8(ascii: ":"))
+            }
             try writeValue(storage[i].value, name: storage[i].name, parent: path, into: &out)
         }
         out.append(UInt8(ascii: "}"))
@@ -106,5 +116,31 @@ enum JSONEscaping {
             if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Top-level field names as written (`"name":`), by position, reused while the records keep their layout.
+final class QuotedNames: @unchecked Sendable {
+    // One owner at a time (see `reusingNames`): the runtime's exclusivity bookkeeping would cost more than the copy saved.
+    @exclusivity(unchecked) private var names: [String] = []
+    @exclusivity(unchecked) private var written: [[UInt8]] = []
+
+    func append(_ name: String, at position: Int, to out: inout [UInt8]) {
+        if position < names.count, names[position] == name {
+            out.append(contentsOf: written[position])
+            return
+        }
+        let start = out.count
+        JSONEscaping.appendQuoted(name, to: &out)
+        out.append(UInt8(ascii: ":"))
+        guard position <= names.count else { return }
+        let bytes = Array(out[start...])
+        if position == names.count {
+            names.append(name)
+            written.append(bytes)
+        } else {
+            names[position] = name
+            written[position] = bytes
+        }
     }
 }

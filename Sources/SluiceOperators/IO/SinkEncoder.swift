@@ -45,7 +45,7 @@ public struct SinkEncoder: Sendable {
         do {
             switch sink.format {
             case .json:
-                encoder = try Format.json(JSONFormatOptions()).makeEncoder()
+                encoder = JSONRecordEncoder(nonFinite: JSONFormatOptions().nonFinite, reusingNames: true)
                 columnsFromRecord = false
             case .csv:
                 encoder = CSVRecordEncoder(columns: sink.columns ?? [])

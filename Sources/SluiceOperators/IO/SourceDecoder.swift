@@ -35,7 +35,7 @@ public struct SourceDecoder: Sendable {
         let decoder: any RecordDecoder
         switch source.format {
         case .json:
-            decoder = JSONRecordDecoder()
+            decoder = JSONRecordDecoder(reusingNames: true)  // one SourceDecoder per partition task
         case .csv:
             guard !source.columns.isEmpty else {
                 throw OperatorSetupError(.format, "\(context) reads CSV from Kafka but declares no columns; Kafka records carry "
@@ -74,8 +74,8 @@ public struct SourceDecoder: Sendable {
 
     /// Decodes one message read from the consumer's buffer.
     public func decode(
-        key: [UInt8]?, value: UnsafeRawBufferPointer, headers: [Header], timestamp: Int64, topic: String, partition: Int32,
-        offset: Int64
+        key: consuming [UInt8]?, value: UnsafeRawBufferPointer, headers: consuming [Header], timestamp: Int64, topic: String,
+        partition: Int32, offset: Int64
     ) throws(SourceDecodeFailure) -> Record {
         let origin = RecordOrigin(topic: topic, partition: partition, offset: offset)
         do {

@@ -78,15 +78,15 @@ public final class MapStage: StreamOperator {
 
     /// Maps one record; on failure dead-letters `original`, or the record as it stands when there is none.
     private func map(_ record: consuming Record, original: Record?, _ evaluation: EvaluationContext, into output: inout OperatorOutput) {
-        var record = record
         do {
             try apply(to: &record, evaluation)
-            counters.emitted += 1
-            output.emit(record)
         } catch {
             counters.deadLettered += 1
-            output.deadLetter(original ?? record, error)
+            if let original { output.deadLetter(original, error) } else { output.deadLetter(consume record, error) }
+            return
         }
+        counters.emitted += 1
+        output.emit(consume record)
     }
 
     /// Applies the map to one record in place.

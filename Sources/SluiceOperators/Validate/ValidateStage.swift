@@ -94,12 +94,12 @@ public final class ValidateStage: StreamOperator {
             var record = batch.takeRecord(at: i)
             if let error = validate(record, evaluation) {
                 counters.deadLettered += 1
-                output.deadLetter(record, error)
+                output.deadLetter(consume record, error)
                 continue
             }
             if let keptNames { record.fields.storage.removeAll { !keptNames.contains($0.name) } }
             counters.emitted += 1
-            output.emit(record)
+            output.emit(consume record)
         }
     }
 
