@@ -26,8 +26,12 @@ final class DispatchRoute {
     let topic: String
     let task: PartitionTask
     let node: Int
-    /// Sink topics a copy-only source forwards to (empty: decode and process).
+    /// Sink topics a copy-only source forwards to (empty: decode and process), by name and resolved.
     let rawSinks: [String]
+    let rawTopics: [KafkaProducer.Topic]
+    /// The lineage header copies carry, prebuilt; the delivery token of the batch they count against.
+    let lineage: KafkaProducer.PrebuiltHeaders?
+    let token: UInt
     /// The in-flight batch forwarded messages count against.
     let seq: UInt64?
     private(set) var messages: [KafkaMessage] = []
@@ -36,13 +40,16 @@ final class DispatchRoute {
     /// Copies handed to the producer, counted against `seq` when the run finishes.
     private var sent = 0
 
-    init(message: KafkaMessage, topic: String, task: PartitionTask, node: Int, rawSinks: [String]) {
+    init(message: KafkaMessage, topic: String, task: PartitionTask, node: Int, rawSinks: [String], producer: KafkaProducer,
+         lineage: KafkaProducer.PrebuiltHeaders?) {
         topicIdentity = message.topicIdentity
         partition = message.partition
         self.topic = topic
         self.task = task
         self.node = node
         self.rawSinks = rawSinks
+        self.rawTopics = rawSinks.map { producer.topic($0) }
+        self.lineage = lineage
         if rawSinks.isEmpty {
             seq = nil
         } else {
@@ -50,6 +57,7 @@ final class DispatchRoute {
             task.pending.seq = begun
             seq = begun
         }
+        token = DeliveryToken.make(slot: task.slot, seq: seq ?? 0)
     }
 
     @inline(__always) func matches(_ message: KafkaMessage) -> Bool {
@@ -148,13 +156,13 @@ extension Engine {
     private func forward(_ message: KafkaMessage, along r: DispatchRoute) {
         let seq = r.seq!
         r.forwardedOne()
-        for sink in r.rawSinks {
+        for sink in r.rawTopics {
             do {
-                try producer.sendWaiting(topic: sink, key: message.key, value: message.value, headers: lineageHeaders,
-                                         timestamp: message.timestamp, token: DeliveryToken.make(slot: r.task.slot, seq: seq))
+                try producer.sendWaiting(topic: sink, key: message.key, value: message.value, prebuilt: r.lineage,
+                                         timestamp: message.timestamp, token: r.token)
                 r.sentOne()
             } catch {
-                fatalError = EngineError("could not enqueue a record for '\(sink)': \(error)")
+                fatalError = EngineError("could not enqueue a record for '\(sink.name)': \(error)")
             }
         }
     }
@@ -165,6 +173,8 @@ extension Engine {
               let task = tasks[TaskKey(subtopology: sub, partition: message.partition)],
               let node = task.sourceNode(forTopic: topic)
         else { return nil }
-        return DispatchRoute(message: message, topic: topic, task: task, node: node, rawSinks: rawForwards[topic] ?? [])
+        let rawSinks = rawForwards[topic] ?? []
+        return DispatchRoute(message: message, topic: topic, task: task, node: node, rawSinks: rawSinks, producer: producer,
+                             lineage: rawSinks.isEmpty ? nil : prebuiltLineage)
     }
 }

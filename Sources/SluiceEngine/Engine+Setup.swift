@@ -59,6 +59,7 @@ extension Engine {
         producer = try KafkaProducer(configuration: producerConfig, logger: logger) { [unowned(unsafe) self] report in
             self.delivered(report)
         }
+        prebuiltLineage = KafkaProducer.PrebuiltHeaders(lineageHeaders)
         var consumerConfig = kafkaConfig
         consumerConfig["partition.assignment.strategy"] = "range"  // co-partitioned topics land on one member
         if exactlyOnce { consumerConfig["isolation.level"] = "read_committed" }
@@ -96,6 +97,8 @@ final class KafkaTaskOutputs: TaskOutputSink {
     private(set) var sent = 0
     /// The last topic sent to, resolved (outputs come in runs to one topic).
     private var lastTopic: KafkaProducer.Topic?
+    /// A lone header (a sink's lineage) in librdkafka's form, reused while records carry that same header.
+    private var loneHeader: (header: Header, native: KafkaProducer.PrebuiltHeaders)?
 
     init(producer: KafkaProducer, slot: Int, seq: UInt64, onError: @escaping (EngineError) -> Void) {
         self.producer = producer
@@ -111,9 +114,19 @@ final class KafkaTaskOutputs: TaskOutputSink {
             resolved = producer.topic(topic)
             lastTopic = resolved
         }
+        var prebuilt: KafkaProducer.PrebuiltHeaders?
+        if headers.count == 1 {
+            if let lone = loneHeader, lone.header == headers[0] {
+                prebuilt = lone.native
+            } else {
+                let native = KafkaProducer.PrebuiltHeaders(headers)
+                loneHeader = (headers[0], native)
+                prebuilt = native
+            }
+        }
         do {
             try producer.sendWaiting(topic: resolved, partition: partition, key: key, value: value, headers: headers,
-                                     timestamp: timestamp, token: token)
+                                     prebuilt: prebuilt, timestamp: timestamp, token: token)
             sent += 1
         } catch {
             onError(EngineError("could not enqueue a record for '\(topic)': \(error)"))

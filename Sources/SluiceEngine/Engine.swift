@@ -35,6 +35,8 @@ public final class Engine: @unchecked Sendable {
     let rawForwards: [String: [String]]
     /// The lineage header copy-only outputs carry (encoded sinks add the same through their encoder).
     let lineageHeaders: [Header]
+    /// The same, built once in librdkafka's form (set with the producer).
+    var prebuiltLineage: KafkaProducer.PrebuiltHeaders?
 
     // Engine state, touched only by the thread inside `run` (and not while tasks run on the processing threads).
     var tasks: [TaskKey: PartitionTask] = [:]

@@ -97,10 +97,18 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Resolves `name` for `send(topic: Topic, ...)`; valid while the producer lives.
     public func topic(_ name: String) -> Topic { Topic(handle: topicHandle(name), name: name) }
 
-    /// As `send(topic: String, ...)` through a resolved topic.
+    /// Headers built once in librdkafka's form, for records that all carry the same ones (lineage on copied
+    /// records): each send copies the list natively instead of converting every header again.
+    public final class PrebuiltHeaders: @unchecked Sendable {
+        let list: OpaquePointer
+        public init(_ headers: [Header]) { list = makeNativeHeaders(headers) }
+        deinit { rd_kafka_headers_destroy(list) }
+    }
+
+    /// As `send(topic: String, ...)` through a resolved topic; `prebuilt` replaces `headers` when given.
     public func send(
         topic: Topic, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
-        headers: [Header] = [], timestamp: Int64? = nil, token: UInt = 0
+        headers: [Header] = [], prebuilt: PrebuiltHeaders? = nil, timestamp: Int64? = nil, token: UInt = 0
     ) throws(KafkaError) {
         let err: rd_kafka_resp_err_t = withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { vus in
             var n = 0
@@ -139,7 +147,12 @@ public final class KafkaProducer: @unchecked Sendable {
                     add(vu)
                 }
                 var nativeHeaders: OpaquePointer?
-                if !headers.isEmpty {
+                if let prebuilt {
+                    nativeHeaders = rd_kafka_headers_copy(prebuilt.list)
+                    vu.vtype = RD_KAFKA_VTYPE_HEADERS
+                    vu.u.headers = nativeHeaders
+                    add(vu)
+                } else if !headers.isEmpty {
                     nativeHeaders = makeNativeHeaders(headers)
                     vu.vtype = RD_KAFKA_VTYPE_HEADERS
                     vu.u.headers = nativeHeaders
@@ -205,20 +218,31 @@ public final class KafkaProducer: @unchecked Sendable {
     /// As `sendWaiting` through a resolved topic.
     public func sendWaiting(
         topic: Topic, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [Header] = [],
-        timestamp: Int64? = nil, token: UInt = 0, maxWaitMs: Int = 60_000
+        prebuilt: PrebuiltHeaders? = nil, timestamp: Int64? = nil, token: UInt = 0, maxWaitMs: Int = 60_000
     ) throws(KafkaError) {
         try withOptionalBuffer(key) { (k) throws(KafkaError) in
             try withOptionalBuffer(value) { (v) throws(KafkaError) in
-                var waited = 0
-                while true {
-                    do throws(KafkaError) {
-                        try send(topic: topic, partition: partition, key: k, value: v, headers: headers, timestamp: timestamp, token: token)
-                        return
-                    } catch where error.code == .queueFull && waited < maxWaitMs {
-                        poll(timeoutMs: 10)
-                        waited += 10
-                    }
-                }
+                try sendWaiting(topic: topic, partition: partition, key: k, value: v, headers: headers, prebuilt: prebuilt,
+                                timestamp: timestamp, token: token, maxWaitMs: maxWaitMs)
+            }
+        }
+    }
+
+    /// As `sendWaiting` through a resolved topic, for borrowed bytes; `prebuilt` replaces `headers` when given.
+    public func sendWaiting(
+        topic: Topic, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers: [Header] = [], prebuilt: PrebuiltHeaders? = nil, timestamp: Int64? = nil, token: UInt = 0,
+        maxWaitMs: Int = 60_000
+    ) throws(KafkaError) {
+        var waited = 0
+        while true {
+            do throws(KafkaError) {
+                try send(topic: topic, partition: partition, key: key, value: value, headers: headers, prebuilt: prebuilt,
+                         timestamp: timestamp, token: token)
+                return
+            } catch where error.code == .queueFull && waited < maxWaitMs {
+                poll(timeoutMs: 10)
+                waited += 10
             }
         }
     }
