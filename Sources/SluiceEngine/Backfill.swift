@@ -77,12 +77,17 @@ public enum BackfillRunner {
             guard let sub = plan.topicOwner[topic], let task = tasks[sub], let (node, decoder) = task.decoder(forTopic: topic) else { continue }
             var batch: [Record] = []
             for (i, m) in messages.enumerated() {
-                let decoded = m.value.withUnsafeBytes {
-                    try? decoder.decode(key: nil, value: $0, headers: m.headers, timestamp: 0, origin: RecordOrigin(topic: topic, partition: 0, offset: Int64(i)))
+                let origin = RecordOrigin(topic: topic, partition: 0, offset: Int64(i))
+                let decoded = m.value.withUnsafeBytes { raw in
+                    Result { () throws(RecordError) in try decoder.decode(key: nil, value: raw, headers: m.headers, timestamp: 0, origin: origin) }
                 }
-                if let r = decoded {
+                switch decoded {
+                case .success(let r):
                     task.observe(eventTime: r.eventTime, processingTime: r.eventTime ?? 0)
                     batch.append(r)
+                case .failure(let error):
+                    // Never silently: what the stream would dead-letter, backfill writes to the dead letters too.
+                    task.deadLetter(Record(headers: m.headers, origin: origin, raw: m.value), error, operatorID: topic, outputs: sink)
                 }
             }
             task.process([node: batch], now: batch.last?.eventTime ?? 0, outputs: sink)
