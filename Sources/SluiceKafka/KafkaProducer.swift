@@ -190,12 +190,8 @@ public final class KafkaProducer: @unchecked Sendable {
         topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [Header] = [],
         timestamp: Int64? = nil, token: UInt = 0, maxWaitMs: Int = 60_000
     ) throws(KafkaError) {
-        try withOptionalBuffer(key) { (k) throws(KafkaError) in
-            try withOptionalBuffer(value) { (v) throws(KafkaError) in
-                try sendWaiting(topic: topic, partition: partition, key: k, value: v, headers: headers, timestamp: timestamp,
-                                token: token, maxWaitMs: maxWaitMs)
-            }
-        }
+        try sendWaiting(topic: self.topic(topic), partition: partition, key: key, value: value, headers: headers,
+                        timestamp: timestamp, token: token, maxWaitMs: maxWaitMs)
     }
 
     /// As above for bytes borrowed from elsewhere (e.g. a consumed message): no intermediate copy.
@@ -203,16 +199,8 @@ public final class KafkaProducer: @unchecked Sendable {
         topic: String, partition: Int32? = nil, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers: [Header] = [], timestamp: Int64? = nil, token: UInt = 0, maxWaitMs: Int = 60_000
     ) throws(KafkaError) {
-        var waited = 0
-        while true {
-            do {
-                try send(topic: topic, partition: partition, key: key, value: value, headers: headers, timestamp: timestamp, token: token)
-                return
-            } catch where error.code == .queueFull && waited < maxWaitMs {
-                poll(timeoutMs: 10)
-                waited += 10
-            }
-        }
+        try sendWaiting(topic: self.topic(topic), partition: partition, key: key, value: value, headers: headers,
+                        timestamp: timestamp, token: token, maxWaitMs: maxWaitMs)
     }
 
     /// As `sendWaiting` through a resolved topic.

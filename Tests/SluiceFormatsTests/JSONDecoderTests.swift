@@ -150,4 +150,23 @@ struct JSONDecoderTests {
             return nil
         } catch { return error }
     }
+
+    @Test("a decoder reusing names reads what a fresh one reads, as layouts change and keys are escaped")
+    func reusedNamesMatchFresh() throws {
+        let reusing = JSONRecordDecoder(reusingNames: true)
+        let documents = [
+            #"{"a":1,"bb":"x","c":2.5}"#, #"{"a":2,"bb":"y","c":3.5}"#, #"{"a":3,"b":true}"#, #"{"a":4,"bbb":1}"#,
+            #"{"a\u0041":5,"bb":1}"#, #"{"aA":6,"bb":2}"#, #"{"bb":7,"a":8}"#, #"{"a":1,"a":2}"#, #"{"x":{"a":1,"bb":2}}"#,
+            #"{"a":1,"bb"}"#,
+        ]
+        for document in documents + documents.reversed() {
+            let fresh = Result { try JSONRecordDecoder().decode(document) }
+            let reused = Result { try reusing.decode(document) }
+            switch (fresh, reused) {
+            case (.success(let f), .success(let r)): #expect(f == r, "\(document)")
+            case (.failure(let f as RecordError), .failure(let r as RecordError)): #expect(f.message == r.message, "\(document)")
+            default: Issue.record("\(document): \(fresh) vs \(reused)")
+            }
+        }
+    }
 }

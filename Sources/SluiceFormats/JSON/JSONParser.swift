@@ -12,10 +12,10 @@ struct JSONParser {
     let maxDepth: Int
     let expectedFields: Int
     /// Top-level keys remembered from earlier records (see `JSONRecordDecoder.Options.reusingNames`).
-    let names: DecodedNames?
+    let names: NameLayout?
     var pos = 0
 
-    init(base: UnsafeRawPointer, count: Int, maxDepth: Int, expectedFields: Int = 16, names: DecodedNames? = nil) {
+    init(base: UnsafeRawPointer, count: Int, maxDepth: Int, expectedFields: Int = 16, names: NameLayout? = nil) {
         self.base = base
         self.end = count
         self.maxDepth = maxDepth
@@ -202,16 +202,12 @@ struct JSONParser {
     }
 }
 
-/// The top-level keys of the records a decoder read last, by position, with their bytes as written: a record
-/// with the same layout gets its keys by a byte comparison, without making (and validating) new Strings.
-final class DecodedNames: @unchecked Sendable {
-    // One owner at a time (see `reusingNames`): the runtime's exclusivity bookkeeping would cost more than the copy saved.
-    @exclusivity(unchecked) private var written: [[UInt8]] = []
-    @exclusivity(unchecked) private var names: [String] = []
-
+extension NameLayout {
+    /// The key starting at the parser's position (an opening quote): the String kept for `position` when the
+    /// bytes match what was written there last time, else a newly parsed one (remembered if it has no escapes).
     func key(at position: Int, parsing parser: inout JSONParser) throws(RecordError) -> String {
         let open = parser.pos
-        if position < written.count {
+        if position < count {
             let bytes = written[position]
             let closing = open + 1 + bytes.count
             if closing < parser.end, parser.byte(closing) == UInt8(ascii: "\""),
@@ -223,16 +219,9 @@ final class DecodedNames: @unchecked Sendable {
         }
         let key = try parser.parseString()
         let length = parser.pos - open - 2
-        // Remember keys without escapes (same length as written), at the next free position or in place.
-        if length == key.utf8.count, length > 0, position <= written.count {
-            let bytes = Array(UnsafeRawBufferPointer(start: parser.base + open + 1, count: length))
-            if position == written.count {
-                written.append(bytes)
-                names.append(key)
-            } else {
-                written[position] = bytes
-                names[position] = key
-            }
+        // Without escapes the key is as long as what was written (any escape is longer than what it stands for).
+        if length == key.utf8.count, length > 0 {
+            remember(key, written: Array(UnsafeRawBufferPointer(start: parser.base + open + 1, count: length)), at: position)
         }
         return key
     }

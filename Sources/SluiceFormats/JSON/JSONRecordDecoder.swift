@@ -31,14 +31,14 @@ public struct JSONRecordDecoder: RecordDecoder {
     }
 
     public var options: Options
-    private let names: DecodedNames?
+    private let names: NameLayout?
 
     /// - Parameter reusingNames: remember the top-level keys of the last record and reuse their Strings when
     ///   the next record has the same keys in the same places (records of one stream usually do). The decoder
     ///   then changes as it works: give each thread its own (a source's decoder belongs to one partition task).
     public init(options: Options = Options(), reusingNames: Bool = false) {
         self.options = options
-        self.names = reusingNames ? DecodedNames() : nil
+        self.names = reusingNames ? NameLayout() : nil
     }
 
     public func decode(_ bytes: UnsafeRawBufferPointer) throws(RecordError) -> Fields {

@@ -18,14 +18,14 @@ public struct JSONRecordEncoder: RecordEncoder {
     }
 
     public var nonFinite: NonFinitePolicy
-    private let names: QuotedNames?
+    private let names: NameLayout?
 
     /// - Parameter reusingNames: keep the top-level field names quoted and escaped between records (records of
     ///   one stream carry the same names in the same order). The encoder then changes as it works: give each
     ///   thread its own (a sink's encoder belongs to one partition task).
     public init(nonFinite: NonFinitePolicy = .error, reusingNames: Bool = false) {
         self.nonFinite = nonFinite
-        self.names = reusingNames ? QuotedNames() : nil
+        self.names = reusingNames ? NameLayout() : nil
     }
 
     public func encode(_ fields: Fields, into buffer: inout [UInt8]) throws(RecordError) {
@@ -42,7 +42,7 @@ public struct JSONRecordEncoder: RecordEncoder {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
             if let names {
-                names.append(storage[i].name, at: i, to: &out)
+                names.appendQuoted(storage[i].name, at: i, to: &out)
             } else {
                 JSONEscaping.appendQuoted(storage[i].name, to: &out)
                 out.append(UInt8(ascii: ":"))
@@ -119,28 +119,16 @@ enum JSONEscaping {
     }
 }
 
-/// Top-level field names as written (`"name":`), by position, reused while the records keep their layout.
-final class QuotedNames: @unchecked Sendable {
-    // One owner at a time (see `reusingNames`): the runtime's exclusivity bookkeeping would cost more than the copy saved.
-    @exclusivity(unchecked) private var names: [String] = []
-    @exclusivity(unchecked) private var written: [[UInt8]] = []
-
-    func append(_ name: String, at position: Int, to out: inout [UInt8]) {
-        if position < names.count, names[position] == name {
+extension NameLayout {
+    /// Appends `"name":` for the field at `position`, reusing the bytes written for the same name last time.
+    func appendQuoted(_ name: String, at position: Int, to out: inout [UInt8]) {
+        if position < count, names[position] == name {
             out.append(contentsOf: written[position])
             return
         }
         let start = out.count
         JSONEscaping.appendQuoted(name, to: &out)
         out.append(UInt8(ascii: ":"))
-        guard position <= names.count else { return }
-        let bytes = Array(out[start...])
-        if position == names.count {
-            names.append(name)
-            written.append(bytes)
-        } else {
-            names[position] = name
-            written[position] = bytes
-        }
+        remember(name, written: Array(out[start...]), at: position)
     }
 }
