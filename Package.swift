@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        // A header-only prefetch hint for the feature engine's state (no library to link).
+        .systemLibrary(name: "CPrefetch"),
 
         // Pure libraries: no Kafka, no I/O besides reading files.
         .target(name: "SluiceCore"),
@@ -43,7 +45,7 @@ let package = Package(
         ),
         .target(name: "SluiceJoins", dependencies: ["SluiceCore"]),
         .target(name: "SluiceDrift", dependencies: ["SluiceCore", "SluiceStats"]),
-        .target(name: "SluiceFeatures", dependencies: ["SluiceCore", "SluiceStats"]),
+        .target(name: "SluiceFeatures", dependencies: ["SluiceCore", "SluiceStats", "CPrefetch"]),
 
         // Keyed state: stores, segment files, manifests, checkpoints.
         .target(name: "SluiceState", dependencies: ["CZstd", "CLZ4", .product(name: "Crypto", package: "swift-crypto")]),

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import SluiceCore
 import SluiceKafka
@@ -15,10 +16,11 @@ extension Engine {
         producer.poll()
         if let fatalError { throw fatalError }
 
-        // 2. State → stores → changelog records, and a marker naming the offsets the state reflects.
-        var bytes = 0
-        for key in keys {
-            guard let task = tasks[key], !task.statefulOperators.isEmpty, let taskStores = stores[key] else { continue }
+        // 2. State → stores → changelog records, and a marker naming the offsets the state reflects. Tasks
+        // share nothing here but the (thread-safe) producer, so their states are saved side by side.
+        let stateful = keys.filter { tasks[$0].map { !$0.statefulOperators.isEmpty } ?? false && stores[$0] != nil }
+        try forEachTaskInParallel(stateful) { key in
+            guard let task = tasks[key], let taskStores = stores[key] else { return 0 }
             let offsets = task.tracker.withLock { $0.completedOffsets }
             for (id, op) in task.statefulOperators {
                 guard let adapter = taskStores[id] else { continue }
@@ -27,6 +29,7 @@ extension Engine {
                 try producer.sendWaiting(
                     topic: changelogTopic(id), partition: task.partition, key: ChangelogMarker.key, value: marker.encoded())
             }
+            return 0
         }
         if exactlyOnce {
             try commitTransaction(tasks: keys)
@@ -35,17 +38,17 @@ extension Engine {
             if let fatalError { throw fatalError }
         }
 
-        // 3. Manifests (atomic), then 4. offsets.
-        for key in keys {
-            guard let task = tasks[key], let state = partitionStates[key] else { continue }
+        // 3. Manifests (atomic, each task's in its own directory), then 4. offsets.
+        let bytes = try forEachTaskInParallel(keys.filter { partitionStates[$0] != nil }) { key in
+            guard let task = tasks[key], let state = partitionStates[key] else { return 0 }
             var offsets: SourceOffsets = [:]
             for (topic, offset) in task.tracker.withLock({ $0.completedOffsets }) { offsets[topic] = [task.partition: offset] }
             let result = try state.checkpoint(offsets: offsets)
-            bytes += result.bytesWritten
             for job in state.compactionJobs() {
                 // Compaction merges immutable files; running it here keeps restore cost bounded.
                 _ = try state.applyCompaction(job.run())
             }
+            return result.bytesWritten
         }
         if !exactlyOnce { try commitCompleted(tasks: keys, async: false) }
         lastCheckpointAt = .now
@@ -58,6 +61,23 @@ extension Engine {
             $0.lastCheckpointBytes = bytes
         }
         logger.debug("checkpoint", metadata: ["reason": "\(reason)", "tasks": "\(keys.count)", "bytes": "\(bytes)"])
+    }
+
+    /// Runs `body` for every task on the processing threads (it must touch only that task's state, its
+    /// stores and the producer); returns the sum of its results, or throws the first error once all ran.
+    private func forEachTaskInParallel(_ keys: [TaskKey], _ body: (TaskKey) throws -> Int) throws -> Int {
+        let results = Mutex<(sum: Int, error: (any Error)?)>((0, nil))
+        workers.run(keys, weight: { _ in 1 }) { key in
+            do {
+                let n = try body(key)
+                results.withLock { $0.sum += n }
+            } catch {
+                results.withLock { if $0.error == nil { $0.error = error } }
+            }
+        }
+        let (sum, error) = results.withLock { ($0.sum, $0.error) }
+        if let error { throw error }
+        return sum
     }
 
     func beginTransaction() throws {

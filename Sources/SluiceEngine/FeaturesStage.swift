@@ -13,7 +13,6 @@ final class FeaturesStage: StatefulOperator {
     private let derive: MapStage?
     private let key: CompiledExpression
     private var outputs: [FeatureOutput] = []
-    private var keyBuffer: [UInt8] = []
     /// The store key holding the engine-wide state (watermark, stream time).
     static let engineStateKey: [UInt8] = Array("\u{0}sluice-features-engine".utf8)
 
@@ -94,30 +93,67 @@ final class FeaturesStage: StatefulOperator {
     }
 
     /// Moves each record out of the batch into the feature engine, which enriches it in place.
+    ///
+    /// Each record is prepared (derived, keyed, its state looked up and its row prefetched) two records
+    /// ahead of its processing, and its state's buffers are prefetched one record ahead: with many keys,
+    /// cache misses on the state dominate, and this overlaps them with the work on earlier records
+    /// (see `FeatureEngine.prefetchRow`).
     func process(owned batch: inout [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput) {
         let evaluation = EvaluationContext(now: context.processingTime)
-        for i in batch.indices {
-            var record = batch.takeRecord(at: i)
-            do {
-                try derive?.apply(to: &record, evaluation)
-                let keyValue = try key.evaluate(record, evaluation)
-                // One reused key buffer: the engine copies a key only when it first sees it.
-                keyBuffer.removeAll(keepingCapacity: true)
-                switch keyValue {
-                case .null:
-                    output.deadLetter(record, RecordError(.missingField, field: key.expression.text, "the features key '\(key.expression.text)' is null"))
-                    continue
-                case .string(let s): keyBuffer.append(contentsOf: s.utf8)
-                default: keyBuffer.append(contentsOf: keyValue.expressionText.utf8)
-                }
-                let eventTime = record.eventTime ?? record.timestamp
-                engine.process(consume record, key: keyBuffer, eventTime: eventTime, processingTime: context.processingTime,
-                               into: &outputs)
-            } catch {
-                output.deadLetter(record, error)
+        let n = batch.count
+        var prepared = 0
+        // A local for the loop: a stored property would be checked for exclusive access on every use.
+        var ahead: [Prepared] = []
+        swap(&ahead, &aheadBuffers)
+        defer { swap(&ahead, &aheadBuffers) }
+        for i in 0..<n {
+            while prepared < n && prepared <= i + 2 {
+                prepare(&batch[prepared], into: &ahead[prepared & 3], evaluation)
+                prepared += 1
             }
+            if i + 1 < n, let slot = ahead[(i + 1) & 3].slot { engine.prefetchStorage(slot) }
+            let record = batch.takeRecord(at: i)
+            if let error = ahead[i & 3].error {
+                output.deadLetter(record, error)
+                continue
+            }
+            let eventTime = record.eventTime ?? record.timestamp
+            engine.process(record, key: ahead[i & 3].key, eventTime: eventTime, processingTime: context.processingTime,
+                           into: &outputs)
         }
         flush(into: &output)
+    }
+
+    /// A record prepared ahead of its processing: its key bytes (or why it has none) and its state's slot.
+    struct Prepared {
+        var key: [UInt8] = []
+        var error: RecordError?
+        var slot: FeatureEngine.StateSlot?
+    }
+
+    /// Four, reused round robin (each keeps its key buffer): the one processed, and up to two ahead.
+    private var aheadBuffers = [Prepared](repeating: Prepared(), count: 4)
+
+    /// Applies the derivations in place, evaluates the key and starts fetching the key's state.
+    private func prepare(_ record: inout Record, into p: inout Prepared, _ evaluation: EvaluationContext) {
+        p.key.removeAll(keepingCapacity: true)
+        p.error = nil
+        p.slot = nil
+        do {
+            try derive?.apply(to: &record, evaluation)
+            let keyValue = try key.evaluate(record, evaluation)
+            switch keyValue {
+            case .null:
+                p.error = RecordError(.missingField, field: key.expression.text, "the features key '\(key.expression.text)' is null")
+                return
+            case .string(let s): p.key.append(contentsOf: s.utf8)
+            default: p.key.append(contentsOf: keyValue.expressionText.utf8)
+            }
+        } catch {
+            p.error = error
+            return
+        }
+        p.slot = engine.prefetchRow(key: p.key)
     }
 
     func advance(context: OperatorContext, into output: inout OperatorOutput) {
@@ -141,8 +177,9 @@ final class FeaturesStage: StatefulOperator {
     }
 
     func saveState(into store: any KeyedStateStore) throws {
-        for (key, state) in engine.takeDirtySnapshots() {
-            if let state { try store.put(key, state, timestamp: engine.streamTime) } else { try store.delete(key) }
+        let time = engine.streamTime
+        try engine.forEachDirtySnapshot { key, state in
+            if let state { try store.put(key, state, timestamp: time) } else { try store.delete(key) }
         }
         try store.put(Self.engineStateKey, engine.snapshotEngine(), timestamp: engine.streamTime)
     }

@@ -26,8 +26,13 @@ extension FeatureEngine {
     /// store a tombstone.
     public func snapshot(key: [UInt8]) -> [UInt8]? {
         guard let slot = states[KeyBytes(key)] else { return nil }
-        // Written into one reused buffer, then copied out at its exact size: a checkpoint snapshots every changed
-        // key, and growing a fresh buffer from empty costs several reallocations each.
+        return withSnapshot(of: slot) { Array($0) }
+    }
+
+    /// Calls `body` with the snapshot of `slot`, written into one reused buffer (valid only during the
+    /// call): a checkpoint snapshots every changed key, and growing a fresh buffer from empty costs
+    /// several reallocations each.
+    func withSnapshot<R>(of slot: Int, _ body: ([UInt8]) throws -> R) rethrows -> R {
         var w = StateWriter()
         swap(&w.bytes, &snapshotScratch)
         defer { swap(&w.bytes, &snapshotScratch) }
@@ -38,7 +43,7 @@ extension FeatureEngine {
         w.i64(slots[slot].lastEventTime)
         w.u32(UInt32(ops.count))
         for op in ops { op.encode(slot, &w) }
-        return Array(w.bytes)
+        return try body(w.bytes)
     }
 
     /// Replaces the key's state with a `snapshot(key:)` result (e.g. from a checkpoint).
@@ -114,11 +119,26 @@ extension FeatureEngine {
         dirtyList.removeAll(keepingCapacity: true)
     }
 
-    /// Snapshots of every dirty key (`nil` = delete from the store), then `markClean()`.
+    /// Snapshots of every dirty key (`nil` = delete from the store), sorted by key, then `markClean()`.
     public func takeDirtySnapshots() -> [(key: [UInt8], state: [UInt8]?)] {
         let out = dirtyKeys.sorted { $0.lexicographicallyPrecedes($1) }.map { (key: $0, state: snapshot(key: $0)) }
         markClean()
         return out
+    }
+
+    /// Calls `body` with every dirty key and its snapshot (`nil` = delete from the store), in the order
+    /// the keys became dirty, then `markClean()`. A key evicted and recreated may come twice; each call
+    /// carries its current state. The bytes are valid only during the call (one buffer is reused), so a
+    /// checkpoint copies each snapshot once, into the store. If `body` throws, every key stays dirty.
+    public func forEachDirtySnapshot(_ body: (_ key: [UInt8], _ state: [UInt8]?) throws -> Void) rethrows {
+        for key in dirtyList {
+            if let slot = states[KeyBytes(key)] {
+                try withSnapshot(of: slot) { try body(key, $0) }
+            } else {
+                try body(key, nil)
+            }
+        }
+        markClean()
     }
 
     /// Drops keys whose newest event time is at least `keyTTL` behind the watermark; they become dirty

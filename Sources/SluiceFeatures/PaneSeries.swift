@@ -272,6 +272,12 @@ struct PaneSeries<A: Accumulator>: Series {
         return out
     }
 
+    /// The pane and raw-entry buffers: their headers (counts) and oldest elements are what closing,
+    /// inserting and querying read first.
+    static var prefetchedArrayOffsets: [Int] {
+        [MemoryLayout<Self>.offset(of: \.panes)!, MemoryLayout<Self>.offset(of: \Self.raw.items)!]
+    }
+
     /// Layout (unchanged from the per-pane segments it replaced): closed-through, then per pane its
     /// index, settled and full state, min/max time, count and its raw entries.
     func encode(into w: inout StateWriter) {
@@ -317,3 +323,4 @@ struct PaneSeries<A: Accumulator>: Series {
         }
     }
 }
+

@@ -1,3 +1,4 @@
+import CPrefetch
 import SluiceCore
 
 /// A closed window's value for one aggregate.
@@ -25,6 +26,13 @@ protocol Series {
     func encode(into w: inout StateWriter)
     /// Restores what `encode` wrote into this freshly made (empty) series.
     mutating func decodeState(from r: inout StateReader) throws(FeatureError)
+    /// Byte offsets, within the series, of the arrays whose heap buffers the next event's `step` reads
+    /// first (see `FeatureEngine.prefetchStorage`).
+    static var prefetchedArrayOffsets: [Int] { get }
+}
+
+extension Series {
+    static var prefetchedArrayOffsets: [Int] { [] }
 }
 
 /// The hot operations of one aggregate over its column of per-key states, built once per aggregate
@@ -52,6 +60,7 @@ final class SeriesOps {
     /// that a key's state is replaced only once all of its aggregates decoded.
     let decode: (inout StateReader) throws(FeatureError) -> Void
     let commit: (Int) -> Void
+    let prefetch: (Int) -> Void
 
     init<S: Series>(_: S.Type, rows: SeriesRows, make: @escaping () -> S) {
         let column = SeriesColumn<S>(rows)
@@ -81,6 +90,17 @@ final class SeriesOps {
             var s = make()
             try s.decodeState(from: &r)
             staged.value = s
+        }
+        let arrayOffsets = S.prefetchedArrayOffsets
+        // Reads each array's buffer reference as raw bytes: copying the array would retain it, an atomic
+        // write to the very cache line being prefetched.
+        prefetch = { slot in
+            let series = UnsafeRawPointer(column.at(slot))
+            for offset in arrayOffsets {
+                let buffer = series.load(fromByteOffset: offset, as: UnsafeRawPointer.self)
+                sluice_prefetch(buffer)
+                sluice_prefetch(buffer + 64)
+            }
         }
         commit = { slot in
             if let s = staged.value { column.at(slot).pointee = s }

@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// Every aggregate's series of every key, one row per key slot: the state of one key lies side by
 /// side (row `slot`, at a fixed offset per aggregate, after the engine's `KeySlot`).
 ///
@@ -53,6 +55,18 @@ final class SeriesRows {
         }
         count += 1
         return count - 1
+    }
+
+    /// Hints the CPU to fetch every cache line of row `slot`.
+    func prefetchRow(_ slot: Int) {
+        guard let base, slot < count else { return }
+        let start = base + slot &* stride
+        var line = 0
+        while line < stride {
+            sluice_prefetch(start + line)
+            line &+= 64
+        }
+        sluice_prefetch(start + (stride - 1))
     }
 
     deinit {

@@ -6,9 +6,19 @@ struct StateWriter {
 
     mutating func u8(_ v: UInt8) { bytes.append(v) }
     mutating func bool(_ v: Bool) { bytes.append(v ? 1 : 0) }
-    // Typed byte views: appending a raw buffer goes through the generic sequence path, a typed one is a memcpy.
-    mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) } }
-    mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0.assumingMemoryBound(to: UInt8.self)) } }
+    // Byte by byte: `append(_:)` is inlined, while `append(contentsOf:)` is a call plus a memmove for
+    // every 4 or 8 bytes (a checkpoint writes millions of these).
+    @inline(__always) mutating func u32(_ v: UInt32) { append(UInt64(v), count: 4) }
+    @inline(__always) mutating func u64(_ v: UInt64) { append(v, count: 8) }
+
+    /// The `count` low bytes of `v`, little-endian.
+    @inline(__always) private mutating func append(_ v: UInt64, count: Int) {
+        var x = v
+        for _ in 0..<count {
+            bytes.append(UInt8(truncatingIfNeeded: x))
+            x >>= 8
+        }
+    }
     mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
     mutating func f64(_ v: Double) { u64(v.bitPattern) }
     mutating func blob(_ b: [UInt8]) { u32(UInt32(b.count)); bytes.append(contentsOf: b) }
