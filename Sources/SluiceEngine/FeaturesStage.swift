@@ -118,8 +118,13 @@ final class FeaturesStage: StatefulOperator {
                 continue
             }
             let eventTime = record.eventTime ?? record.timestamp
-            engine.process(record, key: ahead[i & 3].key, eventTime: eventTime, processingTime: context.processingTime,
-                           into: &outputs)
+            if let slot = ahead[i & 3].slot {
+                engine.process(record, key: ahead[i & 3].key, slot: slot, eventTime: eventTime,
+                               processingTime: context.processingTime, into: &outputs)
+            } else {
+                engine.process(record, key: ahead[i & 3].key, eventTime: eventTime, processingTime: context.processingTime,
+                               into: &outputs)
+            }
         }
         flush(into: &output)
     }
@@ -162,18 +167,24 @@ final class FeaturesStage: StatefulOperator {
         flush(into: &output)
     }
 
-    /// Moves the engine's outputs to the operator output (popping from the reversed array moves each record
-    /// instead of copying it).
+    /// Moves the engine's outputs to the operator output. Each element is moved out of the array's storage
+    /// (leaving an empty placeholder, cheap to destroy) rather than copied, so every record passes on
+    /// without reference counting on its fields.
     private func flush(into output: inout OperatorOutput) {
-        outputs.reverse()
-        while let o = outputs.popLast() {
-            switch consume o {
-            case .event(let r): output.emit(r)
-            case .window(let w): output.emit(w.record)
-            case .late(let r, let e): output.late.append((r, e.message))
-            case .invalid(let r, let e): output.deadLetter(r, e)
+        let placeholder = FeatureOutput.event(Record())
+        outputs.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for i in 0..<buffer.count {
+                switch (base + i).move() {
+                case .event(let r): output.emit(r)
+                case .window(let w): output.emit(w.record)
+                case .late(let r, let e): output.late.append((r, e.message))
+                case .invalid(let r, let e): output.deadLetter(r, e)
+                }
+                (base + i).initialize(to: placeholder)
             }
         }
+        outputs.removeAll(keepingCapacity: true)
     }
 
     func saveState(into store: any KeyedStateStore) throws {

@@ -13,13 +13,19 @@ protocol Accumulator {
     /// Adds an entry to a pane's `settled` state. Same result as `add`; a type may defer the work
     /// (settled state is read only by partial-pane queries and snapshots).
     mutating func addSettled(_ e: Entry)
+    /// Whether adding the same entries in another order (or merging partial states) gives exactly the
+    /// same state, so that a pane's `full` state need not be stored: it is its `settled` state plus its
+    /// raw entries (true for counts, extremes, sets; false for floating-point sums and sketches).
+    static var isOrderInsensitive: Bool { get }
 }
 
 extension Accumulator {
     mutating func addSettled(_ e: Entry) { add(e) }
+    static var isOrderInsensitive: Bool { false }
 }
 
 struct CountAcc: Accumulator {
+    static var isOrderInsensitive: Bool { true }
     var n: Int64 = 0
     init(_ function: AggregateFunction) {}
     mutating func add(_ e: Entry) { n += 1 }
@@ -50,6 +56,7 @@ struct SumAcc: Accumulator {
 }
 
 struct ExtremumAcc: Accumulator {
+    static var isOrderInsensitive: Bool { true }
     var v: Double
     var has = false
     let isMax: Bool
@@ -104,6 +111,7 @@ struct EdgeAcc: Accumulator {
 /// time_since_last: the latest event time in the window; the engine queries it *before* adding the
 /// current event, so the result is the gap to the previous event.
 struct LatestAcc: Accumulator {
+    static var isOrderInsensitive: Bool { true }
     var latest: Int64 = .min
     init(_ function: AggregateFunction) {}
     mutating func add(_ e: Entry) { latest = Swift.max(latest, e.time) }

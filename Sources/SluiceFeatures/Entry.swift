@@ -65,6 +65,30 @@ struct Entry {
         w.i64(time); w.f64(num); w.u64(bits); w.bool(present); w.value(value)
     }
 
+    /// Layout 2: a flags byte (present, then which of num, bits and value are not zero/null), the time
+    /// as a signed varint delta from `previous`, then only the non-zero parts. An entry of a sum is
+    /// about 12 bytes instead of 26.
+    func encode(into w: inout StateWriter, after previous: Int64) {
+        let hasNum = num.bitPattern != 0, hasBits = bits != 0, hasValue = !value.isNull
+        w.u8((present ? 1 : 0) | (hasNum ? 2 : 0) | (hasBits ? 4 : 0) | (hasValue ? 8 : 0))
+        w.zigzag(time &- previous)
+        if hasNum { w.f64(num) }
+        if hasBits { w.u64(bits) }
+        if hasValue { w.value(value) }
+    }
+
+    init(decoding r: inout StateReader, after previous: Int64) throws(FeatureError) {
+        let flags = try r.u8()
+        guard flags & 0xF0 == 0 else {
+            throw FeatureError(.corruptState, "unknown entry flags", context: ["offset": "\(r.pos)"])
+        }
+        time = previous &+ (try r.zigzag())
+        num = flags & 2 != 0 ? try r.f64() : 0
+        bits = flags & 4 != 0 ? try r.u64() : 0
+        value = flags & 8 != 0 ? try r.value() : .null
+        present = flags & 1 != 0
+    }
+
     init(decoding r: inout StateReader) throws(FeatureError) {
         time = try r.i64(); num = try r.f64(); bits = try r.u64(); present = try r.bool(); value = try r.value()
     }

@@ -3,7 +3,8 @@ import SluiceCore
 extension FeatureEngine {
     static let keyMagic: [UInt8] = Array("SFK".utf8)
     static let engineMagic: [UInt8] = Array("SFE".utf8)
-    static let stateVersion: UInt8 = 1
+    /// 2: compact pane series (varints, no derivable states); 1 is still read.
+    static let stateVersion: UInt8 = 2
 
     /// Current feature values of `key` for online serving, as of `max(streamTime, watermark)`:
     /// windows are evaluated at that time, so a sliding count drops events older than D before it
@@ -105,9 +106,10 @@ extension FeatureEngine {
             throw FeatureError(.corruptState, "bytes are not a Sluice features \(what)")
         }
         let v = try r.u8()
-        guard v == Self.stateVersion else {
-            throw FeatureError(.corruptState, "unsupported \(what) version \(v)", context: ["supported": "\(Self.stateVersion)"])
+        guard (1...Self.stateVersion).contains(v) else {
+            throw FeatureError(.corruptState, "unsupported \(what) version \(v)", context: ["supported": "1...\(Self.stateVersion)"])
         }
+        r.version = v
         guard try r.u64() == fingerprint else {
             throw FeatureError(.incompatibleState, "\(what) was written by a different aggregate configuration")
         }

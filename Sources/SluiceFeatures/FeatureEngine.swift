@@ -80,6 +80,8 @@ public final class FeatureEngine {
     let ops: [SeriesOps]
     /// Every aggregate's state, one row per key slot (see `SeriesRows`).
     let rows: SeriesRows
+    /// Where in a row the arrays that `prefetchStorage` fetches are.
+    let prefetchedArrayOffsets: [Int]
 
     /// Key → slot: the index of the key's row in `rows` (its `slots` element and every aggregate's series).
     @exclusivity(unchecked) var states: [KeyBytes: Int] = [:]
@@ -151,6 +153,7 @@ public final class FeatureEngine {
         // Reserved first, so that it shares a cache line with the first aggregate's series.
         self.slots = KeySlots(column: SeriesColumn(rows))
         self.ops = specs.map { SeriesFactory.ops($0, slidingBuckets: configuration.slidingBuckets, rows: rows) }
+        self.prefetchedArrayOffsets = ops.flatMap(\.prefetchedArrayOffsets)
         self.tracker = configuration.watermark
         self.watermark = configuration.watermark?.watermark ?? .min
         var desc = "v1|buckets=\(configuration.slidingBuckets)"
@@ -177,6 +180,18 @@ public final class FeatureEngine {
     /// enriched record reuses its field storage instead of copying it.
     public func process(_ record: consuming Record, key: [UInt8], eventTime t: Int64, processingTime: Int64? = nil,
                         into out: inout [FeatureOutput]) {
+        process(record, key: key, knownSlot: nil, eventTime: t, processingTime: processingTime, into: &out)
+    }
+
+    /// `process` for a key whose slot `prefetchRow(key:)` just returned (saves looking the key up again).
+    /// The slot must still be the key's: no `evictIdleKeys` or `restore` in between.
+    public func process(_ record: consuming Record, key: [UInt8], slot: StateSlot, eventTime t: Int64,
+                        processingTime: Int64? = nil, into out: inout [FeatureOutput]) {
+        process(record, key: key, knownSlot: slot.index, eventTime: t, processingTime: processingTime, into: &out)
+    }
+
+    private func process(_ record: consuming Record, key: [UInt8], knownSlot: Int?, eventTime t: Int64, processingTime: Int64?,
+                         into out: inout [FeatureOutput]) {
         if let reason = lateness(t) {
             counters.late += 1
             record.eventTime = t
@@ -185,7 +200,7 @@ public final class FeatureEngine {
             return
         }
         let k = KeyBytes(key)
-        let existing = states[k]
+        let existing = knownSlot ?? states[k]
         // Written by index into a buffer sized once: `removeAll(keepingCapacity:)` and `append` go
         // through generic range replacement. Spec fields come from plain per-aggregate arrays because
         // reading them off `specs[i]` copies (and reference counts) the whole spec.

@@ -278,26 +278,77 @@ struct PaneSeries<A: Accumulator>: Series {
         [MemoryLayout<Self>.offset(of: \.panes)!, MemoryLayout<Self>.offset(of: \Self.raw.items)!]
     }
 
-    /// Layout (unchanged from the per-pane segments it replaced): closed-through, then per pane its
-    /// index, settled and full state, min/max time, count and its raw entries.
+    /// Layout 2: closed-through, the live pane count, then per pane: its index (delta from the previous
+    /// pane's), its raw entry count, its entry count, its `settled` state unless empty (no entry settled
+    /// yet), its `full` state unless the accumulator is order-insensitive (then `full` is `settled` plus
+    /// the raw entries), min/max time relative to the pane start, and its raw entries (time deltas).
+    /// Varints throughout: a checkpoint writes every changed key, so its size is the checkpoint's cost.
     func encode(into w: inout StateWriter) {
         w.i64(closedThrough)
-        w.u32(UInt32(panes.count - head))
+        w.varint(UInt64(panes.count - head))
         var j = raw.head
+        var previousIndex: Int64 = 0
         for i in head..<panes.count {
             let p = panes[i]
-            w.i64(p.index)
-            p.settled.encode(into: &w)
-            p.full.encode(into: &w)
-            w.i64(p.minTime); w.i64(p.maxTime); w.i64(Int64(p.count))
             let begin = j
             while j < raw.items.count && paneIndex(raw.items[j].time) == p.index { j += 1 }
-            w.u32(UInt32(j - begin))
-            for k in begin..<j { raw.items[k].encode(into: &w) }
+            w.zigzag(p.index &- previousIndex)
+            previousIndex = p.index
+            w.varint(UInt64(j - begin))
+            w.varint(UInt64(p.count))
+            if p.count != j - begin { p.settled.encode(into: &w) }
+            if !A.isOrderInsensitive { p.full.encode(into: &w) }
+            let paneStart = p.index &* width
+            w.zigzag(p.minTime &- paneStart)
+            w.zigzag(p.maxTime &- paneStart)
+            var previous = paneStart
+            for k in begin..<j {
+                raw.items[k].encode(into: &w, after: previous)
+                previous = raw.items[k].time
+            }
         }
     }
 
     mutating func decodeState(from r: inout StateReader) throws(FeatureError) {
+        if r.version < 2 { return try decodeLayout1(from: &r) }
+        closedThrough = try r.i64()
+        let n = try r.varCount(minSize: 6)
+        panes.reserveCapacity(n)
+        var lastTime = Int64.min
+        var previousIndex: Int64 = 0
+        for _ in 0..<n {
+            let idx = previousIndex &+ (try r.zigzag())
+            if !panes.isEmpty && idx <= previousIndex {
+                throw FeatureError(.corruptState, "pane indices are not increasing", context: ["offset": "\(r.pos)"])
+            }
+            previousIndex = idx
+            let rawCount = try r.varint()
+            let count = try r.varint()
+            guard rawCount <= count, count <= UInt64(Int.max) else {
+                throw FeatureError(.corruptState, "pane has more raw entries than entries", context: ["offset": "\(r.pos)"])
+            }
+            let settled = rawCount == count ? A(function) : try A(decoding: &r, function)
+            let storedFull = A.isOrderInsensitive ? nil : try A(decoding: &r, function)
+            let paneStart = idx &* width
+            let minTime = paneStart &+ (try r.zigzag()), maxTime = paneStart &+ (try r.zigzag())
+            var full = storedFull ?? settled
+            var previous = paneStart
+            for _ in 0..<rawCount {
+                let e = try Entry(decoding: &r, after: previous)
+                guard paneIndex(e.time) == idx, e.time >= lastTime else {
+                    throw FeatureError(.corruptState, "raw entry outside its pane or out of order", context: ["offset": "\(r.pos)"])
+                }
+                previous = e.time
+                lastTime = e.time
+                if storedFull == nil && e.present { full.add(e) }
+                raw.items.append(e)
+            }
+            panes.append(Pane(index: idx, settled: settled, full: full, minTime: minTime, maxTime: maxTime, count: Int(count)))
+        }
+    }
+
+    /// Layout 1 (checkpoints written before layout 2): fixed-width fields, both states always stored.
+    private mutating func decodeLayout1(from r: inout StateReader) throws(FeatureError) {
         closedThrough = try r.i64()
         let n = try r.count(minSize: 8)
         panes.reserveCapacity(n)
@@ -323,4 +374,3 @@ struct PaneSeries<A: Accumulator>: Series {
         }
     }
 }
-

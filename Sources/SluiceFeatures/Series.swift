@@ -1,4 +1,3 @@
-import CPrefetch
 import SluiceCore
 
 /// A closed window's value for one aggregate.
@@ -60,7 +59,9 @@ final class SeriesOps {
     /// that a key's state is replaced only once all of its aggregates decoded.
     let decode: (inout StateReader) throws(FeatureError) -> Void
     let commit: (Int) -> Void
-    let prefetch: (Int) -> Void
+    /// Offsets, within a row, of the arrays whose buffers the next `step` reads first (see
+    /// `FeatureEngine.prefetchStorage`).
+    let prefetchedArrayOffsets: [Int]
 
     init<S: Series>(_: S.Type, rows: SeriesRows, make: @escaping () -> S) {
         let column = SeriesColumn<S>(rows)
@@ -91,17 +92,7 @@ final class SeriesOps {
             try s.decodeState(from: &r)
             staged.value = s
         }
-        let arrayOffsets = S.prefetchedArrayOffsets
-        // Reads each array's buffer reference as raw bytes: copying the array would retain it, an atomic
-        // write to the very cache line being prefetched.
-        prefetch = { slot in
-            let series = UnsafeRawPointer(column.at(slot))
-            for offset in arrayOffsets {
-                let buffer = series.load(fromByteOffset: offset, as: UnsafeRawPointer.self)
-                sluice_prefetch(buffer)
-                sluice_prefetch(buffer + 64)
-            }
-        }
+        prefetchedArrayOffsets = S.prefetchedArrayOffsets.map { column.offset + $0 }
         commit = { slot in
             if let s = staged.value { column.at(slot).pointee = s }
             staged.value = nil

@@ -21,6 +21,19 @@ struct StateWriter {
     }
     mutating func i64(_ v: Int64) { u64(UInt64(bitPattern: v)) }
     mutating func f64(_ v: Double) { u64(v.bitPattern) }
+    /// LEB128: 7 bits per byte, low first; small counts and time deltas take one to three bytes.
+    mutating func varint(_ v: UInt64) {
+        var x = v
+        while x >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: x) | 0x80)
+            x >>= 7
+        }
+        bytes.append(UInt8(x))
+    }
+
+    /// A signed varint (zigzag: small magnitudes of either sign stay small).
+    mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+
     mutating func blob(_ b: [UInt8]) { u32(UInt32(b.count)); bytes.append(contentsOf: b) }
     mutating func string(_ s: String) { blob(Array(s.utf8)) }
 
@@ -45,6 +58,8 @@ struct StateWriter {
 struct StateReader {
     let bytes: [UInt8]
     private(set) var pos = 0
+    /// The layout version of the state being read (from its header); series branch on it.
+    var version: UInt8 = FeatureEngine.stateVersion
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -86,6 +101,30 @@ struct StateReader {
 
     mutating func i64() throws(FeatureError) -> Int64 { Int64(bitPattern: try u64()) }
     mutating func f64() throws(FeatureError) -> Double { Double(bitPattern: try u64()) }
+
+    mutating func varint() throws(FeatureError) -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try u8()
+            guard shift < 63 || (shift == 63 && b <= 1) else { throw corrupt("varint overflows 64 bits") }
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    mutating func zigzag() throws(FeatureError) -> Int64 {
+        let u = try varint()
+        return Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1)
+    }
+
+    /// A varint length that must fit in the remaining bytes at `minSize` bytes per element.
+    mutating func varCount(minSize: Int = 1) throws(FeatureError) -> Int {
+        let v = try varint()
+        guard v <= UInt64(bytes.count - pos) / UInt64(max(minSize, 1)) else { throw corrupt("length \(v) exceeds the data") }
+        return Int(v)
+    }
 
     /// A length that must fit in the remaining bytes at `minSize` bytes per element.
     mutating func count(minSize: Int = 1) throws(FeatureError) -> Int {

@@ -66,6 +66,8 @@ struct DecayedAcc: Accumulator {
 /// only by partial-pane queries and snapshots, so inserting every settled event into a second hash
 /// table (a cache miss per event) is mostly wasted; appending to a list is not.
 struct DistinctAcc: Accumulator {
+    /// The state is a function of the set of hashes (see above).
+    static var isOrderInsensitive: Bool { true }
     var sparse = HashSet64()
     var hll: HyperLogLog?
     /// Hashes that belong to the set but were not inserted yet (see above).

@@ -32,7 +32,7 @@ struct GoldenOutputTests {
             cases.append(Case(name: "all-\(name)", specs: { allAggregates(window: w, grace: g) + denseDistinct(w, g) },
                               emit: .both, keys: 3, merchants: 200))
         }
-        cases.append(Case(name: "mixed-per-event", specs: RestartTests.mixedSpecs, emit: .perEvent, keys: 5, merchants: 50))
+        cases.append(Case(name: "mixed-per-event", specs: RestartTests.layout1Specs, emit: .perEvent, keys: 5, merchants: 50))
         return cases
     }()
 

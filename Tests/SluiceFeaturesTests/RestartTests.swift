@@ -1,3 +1,4 @@
+import Foundation
 import SluiceCore
 import Testing
 @testable import SluiceFeatures
@@ -6,6 +7,17 @@ import Testing
 struct RestartTests {
     /// Several window kinds in one engine, so one restart covers them all.
     static func mixedSpecs() -> [AggregateSpec] {
+        let m = FeatureInput.field("merchant")
+        return layout1Specs() + [
+            // Order-insensitive states over panes, which layout 2 stores without their `full` state.
+            AggregateSpec("distinct_1s", .distinct(precision: 8), of: m, window: .tumbling(size: 1_000)),
+            AggregateSpec("distinct_2s", .distinct(precision: 8), of: m, window: .sliding(2_000), grace: 100),
+            AggregateSpec("min_hop", .min, of: .field("amount"), window: .hopping(size: 1_200, every: 300)),
+        ]
+    }
+
+    /// The configuration `Fixtures/features/layout1-snapshots.txt` was written with.
+    static func layout1Specs() -> [AggregateSpec] {
         let amt = FeatureInput.field("amount"), m = FeatureInput.field("merchant")
         return [
             AggregateSpec("count_1s", .count, window: .tumbling(size: 1_000)),
@@ -22,8 +34,8 @@ struct RestartTests {
         ]
     }
 
-    static func makeEngine(_ emit: EmitMode) throws -> FeatureEngine {
-        try FeatureEngine(.init(aggregates: mixedSpecs(), emit: emit,
+    static func makeEngine(_ emit: EmitMode, specs: [AggregateSpec] = mixedSpecs()) throws -> FeatureEngine {
+        try FeatureEngine(.init(aggregates: specs, emit: emit,
                                 watermark: WatermarkTracker(maxOutOfOrder: 150), slidingBuckets: 5))
     }
 
@@ -105,5 +117,43 @@ struct RestartTests {
         }
         try fresh.restore(key: ev[0].key, bytes: bytes)
         #expect(fresh.lookup(ev[0].key) == e.lookup(ev[0].key))
+    }
+
+    /// Snapshots written with state layout 1 (fixed-width fields) by an earlier build, after the first
+    /// half of a stream: restoring them and running the second half gives the no-restart outputs.
+    @Test("state written with layout 1 still restores to the same outputs")
+    func layout1StateRestores() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/features/layout1-snapshots.txt")
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+        let events = makeStream(seed: 3, count: 500, keys: 4, disorder: 400)
+        let straight = try Self.run(Self.makeEngine(.perEvent, specs: Self.layout1Specs()), events[...])
+        let restored = try Self.makeEngine(.perEvent, specs: Self.layout1Specs())
+        for line in lines {
+            let parts = line.split(separator: " ").map(String.init)
+            if parts[0] == "engine" { try restored.restoreEngine(hexBytes(parts[1])); continue }
+            try restored.restore(key: hexBytes(parts[0]), bytes: hexBytes(parts[1]))
+        }
+        #expect(restored.keyCount == 4)
+        let after = Self.run(restored, events[250...])
+        #expect(after == Array(straight[(straight.count - after.count)...]))
+        #expect(after.count == straight.count - Self.run(try Self.makeEngine(.perEvent, specs: Self.layout1Specs()), events[..<250]).count)
+        // Written again, the same state takes layout 2 and is smaller.
+        for line in lines where !line.hasPrefix("engine") {
+            let parts = line.split(separator: " ").map(String.init)
+            let rewritten = try #require(restored.snapshot(key: hexBytes(parts[0])))
+            #expect(rewritten[3] == 2)
+        }
+    }
+
+    func hexBytes(_ hex: String) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = hex.startIndex
+        while i < hex.endIndex {
+            let j = hex.index(i, offsetBy: 2)
+            out.append(UInt8(hex[i..<j], radix: 16)!)
+            i = j
+        }
+        return out
     }
 }

@@ -34,25 +34,31 @@ public struct JSONRecordEncoder: RecordEncoder {
 
     private func writeObject(_ fields: Fields, path: String?, into out: inout [UInt8]) throws(RecordError) {
         out.append(UInt8(ascii: "{"))
-        var first = true
-        // By index: iterating would copy (retain and release) every field.
-        let storage = fields.storage
-        let names = path == nil ? self.names : nil
-        for i in storage.indices {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            if let names {
-                names.appendQuoted(storage[i].name, at: i, to: &out)
+        // Through the storage's buffer: iterating would copy (retain and release) every field, and a name
+        // read lazily from the buffer (for errors) captures no reference. Two loops, so that the name memory
+        // is bound (retained) once per record rather than once per field.
+        try fields.storage.withUnsafeBufferPointer { (storage) throws(RecordError) in
+            if path == nil, let names {
+                for i in storage.indices {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    names.appendQuoted(storage[i].name, at: i, to: &out)
+                    try writeValue(storage[i].value, name: storage[i].name, parent: path, into: &out)
+                }
             } else {
-                JSONEscaping.appendQuoted(storage[i].name, to: &out)
-                out.append(UInt8(ascii: ":"))
+                for i in storage.indices {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    JSONEscaping.appendQuoted(storage[i].name, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    try writeValue(storage[i].value, name: storage[i].name, parent: path, into: &out)
+                }
             }
-            try writeValue(storage[i].value, name: storage[i].name, parent: path, into: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
 
-    private func writeValue(_ value: Value, name: String, parent: String?, into out: inout [UInt8]) throws(RecordError) {
+    /// `name` is only needed for an error or a nested path: evaluated on demand, so that the common case
+    /// does not copy (retain) the field name.
+    private func writeValue(_ value: Value, name: @autoclosure () -> String, parent: String?, into out: inout [UInt8]) throws(RecordError) {
         switch value {
         case .null: JSONEscaping.appendLiteral("null", to: &out)
         case .bool(let b): JSONEscaping.appendLiteral(b ? "true" : "false", to: &out)
@@ -63,7 +69,7 @@ public struct JSONRecordEncoder: RecordEncoder {
             } else if nonFinite == .null {
                 JSONEscaping.appendLiteral("null", to: &out)
             } else {
-                let path = parent.map { "\($0).\(name)" } ?? name
+                let path = parent.map { "\($0).\(name())" } ?? name()
                 throw RecordError(.encode, field: path, "\(Value.double(d)) is not representable in JSON "
                     + "(set the JSON format's nonFinite option to 'null' to write null instead)")
             }
@@ -72,11 +78,11 @@ public struct JSONRecordEncoder: RecordEncoder {
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                try writeValue(item, name: "\(name)[\(i)]", parent: parent, into: &out)
+                try writeValue(item, name: "\(name())[\(i)]", parent: parent, into: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let nested):
-            try writeObject(nested, path: parent.map { "\($0).\(name)" } ?? name, into: &out)
+            try writeObject(nested, path: parent.map { "\($0).\(name())" } ?? name(), into: &out)
         }
     }
 }
