@@ -118,7 +118,7 @@ struct DistinctAcc: Accumulator {
     }
     func result(at t: Int64) -> Value {
         if !pending.isEmpty { return flushed.result(at: t) }
-        // The dense estimate scans all 2^p registers: O(2^p) per read.
+        // The dense estimate reads the HyperLogLog's rank histogram: O(64 − p) per read.
         if let hll { return .int(Int64(hll.estimate.rounded())) }
         return .int(Int64(sparse.count))
     }

@@ -8,6 +8,10 @@ public struct HyperLogLog: Sendable, Equatable, ByteSerializable {
     /// Number of index bits (4...18).
     public let precision: Int
     private(set) var registers: [UInt8]
+    /// How many registers hold each rank 0...q+1 (q = 64 − p). Ertl's estimator reads only this, so it
+    /// is kept up to date as registers change: an estimate costs O(q) instead of a scan of all 2^p
+    /// registers (which per-event feature values would pay on every event).
+    private(set) var rankCounts: [UInt32]
 
     /// Creates an empty counter. - Throws: `invalidParameter` unless 4 <= p <= 18.
     public init(precision: Int = 14) throws(StatsError) {
@@ -16,6 +20,8 @@ public struct HyperLogLog: Sendable, Equatable, ByteSerializable {
         }
         self.precision = precision
         registers = [UInt8](repeating: 0, count: 1 << precision)
+        rankCounts = [UInt32](repeating: 0, count: 64 - precision + 2)
+        rankCounts[0] = UInt32(1 << precision)
     }
 
     /// Documented relative standard error, 1.04 / sqrt(2^p).
@@ -28,7 +34,14 @@ public struct HyperLogLog: Sendable, Equatable, ByteSerializable {
         let rest = h << UInt64(precision)
         let q = 64 - precision
         let rank = UInt8(min(rest.leadingZeroBitCount, q) + 1)
-        if rank > registers[idx] { registers[idx] = rank }
+        if rank > registers[idx] { raise(idx, to: rank) }
+    }
+
+    @inline(__always)
+    private mutating func raise(_ idx: Int, to rank: UInt8) {
+        rankCounts[Int(registers[idx])] -= 1
+        rankCounts[Int(rank)] += 1
+        registers[idx] = rank
     }
 
     public mutating func add(_ x: Double) { add(hash: StableHash.hash(x)) }
@@ -40,19 +53,18 @@ public struct HyperLogLog: Sendable, Equatable, ByteSerializable {
             throw StatsError(.invalidParameter, "cannot merge HyperLogLogs of different precision",
                              context: ["lhs": "\(precision)", "rhs": "\(o.precision)"])
         }
-        for i in 0..<registers.count where o.registers[i] > registers[i] { registers[i] = o.registers[i] }
+        for i in 0..<registers.count where o.registers[i] > registers[i] { raise(i, to: o.registers[i]) }
     }
 
     /// Estimated number of distinct values.
     public var estimate: Double {
         let q = 64 - precision
         let m = Double(registers.count)
-        var c = [Double](repeating: 0, count: q + 2)
-        for r in registers { c[Int(r)] += 1 }
-        var z = m * Self.tau(1 - c[q + 1] / m)
+        let c = rankCounts
+        var z = m * Self.tau(1 - Double(c[q + 1]) / m)
         var k = q
-        while k >= 1 { z = 0.5 * (z + c[k]); k -= 1 }
-        z += m * Self.sigma(c[0] / m)
+        while k >= 1 { z = 0.5 * (z + Double(c[k])); k -= 1 }
+        z += m * Self.sigma(Double(c[0]) / m)
         return m * m / (2 * log(2.0)) / z
     }
 
@@ -96,6 +108,6 @@ public struct HyperLogLog: Sendable, Equatable, ByteSerializable {
         guard regs.count == registers.count, regs.allSatisfy({ Int($0) <= 65 - precision }) else {
             throw StatsError(.corruptEncoding, "HyperLogLog registers do not match the precision")
         }
-        registers = regs
+        for (i, r) in regs.enumerated() where r > 0 { raise(i, to: r) }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import SluiceStats
+@testable import SluiceStats
 
 /// A seeded SplitMix64 generator so sketch tests are reproducible.
 struct SplitMix: RandomNumberGenerator {
@@ -39,6 +39,29 @@ struct SketchTests {
         #expect(abs(a.estimate - 75_000) / 75_000 <= 3 * a.standardError)
         #expect(throws: StatsError.self) { try a.merge(try HyperLogLog(precision: 12)) }
         #expect(throws: StatsError.self) { try HyperLogLog(precision: 3) }
+    }
+
+    /// The estimate reads a rank histogram kept up to date by `add` and `merge`; it must equal Ertl's
+    /// estimator recomputed from the registers themselves (bit for bit), after adds, a merge and a
+    /// serialization round trip.
+    @Test("HyperLogLog's incremental rank histogram gives the same estimate as a register scan")
+    func hllHistogram() throws {
+        var rng = SplitMix(state: 77)
+        var a = try HyperLogLog(precision: 10), b = try HyperLogLog(precision: 10)
+        var added = 0
+        for n in [0, 1, 10, 300, 3_000, 30_000] {
+            while added < n {
+                a.add(hash: StableHash.mix(rng.next()))
+                added += 1
+            }
+            #expect(a.estimate == a.registerScanEstimate(), "after \(n) adds")
+        }
+        for _ in 0..<5_000 { b.add(hash: StableHash.mix(rng.next())) }
+        try a.merge(b)
+        #expect(a.estimate == a.registerScanEstimate())
+        let copy = try HyperLogLog(serialized: a.serialized())
+        #expect(copy == a)
+        #expect(copy.estimate == a.estimate)
     }
 
     @Test("KLL rank error within the documented bound", arguments: [100_000, 1_000_000])
@@ -137,5 +160,20 @@ struct MomentTests {
         #expect(abs(c.sum - a.sum) < 1e-15)
         #expect(throws: StatsError.self) { try c.merge(try DecayedSum(halfLife: 5)) }
         #expect(throws: StatsError.self) { try DecayedSum(halfLife: 0) }
+    }
+}
+
+extension HyperLogLog {
+    /// Ertl's estimator computed the original way, from a scan of every register.
+    func registerScanEstimate() -> Double {
+        let q = 64 - precision
+        let m = Double(registers.count)
+        var c = [Double](repeating: 0, count: q + 2)
+        for r in registers { c[Int(r)] += 1 }
+        var z = m * Self.tau(1 - c[q + 1] / m)
+        var k = q
+        while k >= 1 { z = 0.5 * (z + c[k]); k -= 1 }
+        z += m * Self.sigma(c[0] / m)
+        return m * m / (2 * log(2.0)) / z
     }
 }
