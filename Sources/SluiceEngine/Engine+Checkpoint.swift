@@ -11,31 +11,21 @@ import SluiceTopology
 extension Engine {
     func checkpoint(tasks keys: [TaskKey], reason: String) throws {
         let start = ContinuousClock.now
-        // 1. Drain: every output of every processed batch acknowledged (or, exactly-once, part of the transaction).
-        try producer.flush(timeoutMs: 60_000)
-        producer.poll()
-        if let fatalError { throw fatalError }
-
-        // 2. State → stores → changelog records, and a marker naming the offsets the state reflects. Tasks
-        // share nothing here but the (thread-safe) producer, so their states are saved side by side.
         let stateful = keys.filter { tasks[$0].map { !$0.statefulOperators.isEmpty } ?? false && stores[$0] != nil }
-        try forEachTaskInParallel(stateful) { key in
-            guard let task = tasks[key], let taskStores = stores[key] else { return 0 }
-            let offsets = task.tracker.withLock { $0.completedOffsets }
-            for (id, op) in task.statefulOperators {
-                guard let adapter = taskStores[id] else { continue }
-                try op.saveState(into: adapter)
-                let marker = ChangelogMarker(offsets: offsets, millis: Self.nowMillis())
-                try producer.sendWaiting(
-                    topic: changelogTopic(id), partition: task.partition, key: ChangelogMarker.key, value: marker.encoded())
-            }
-            return 0
-        }
         if exactlyOnce {
+            // 1. Every output of every processed batch is part of the transaction; 2. state and markers join it.
+            try drainProducer()
+            try saveStates(of: stateful, withMarkers: true)
             try commitTransaction(tasks: keys)
         } else {
-            try producer.flush(timeoutMs: 60_000)
-            if let fatalError { throw fatalError }
+            // 2 before 1: the states are encoded while the outputs drain (both wait on nothing but the CPU and the
+            // broker). Changelog state records sent before a failed drain have no marker after them, and restore
+            // drops such records; the markers go out only once every output is acknowledged, so the offsets they
+            // name are all the records the states reflect.
+            try saveStates(of: stateful, withMarkers: false)
+            try drainProducer()
+            try sendMarkers(of: stateful)
+            try drainProducer()
         }
 
         // 3. Manifests (atomic, each task's in its own directory), then 4. offsets.
@@ -61,6 +51,44 @@ extension Engine {
             $0.lastCheckpointBytes = bytes
         }
         logger.debug("checkpoint", metadata: ["reason": "\(reason)", "tasks": "\(keys.count)", "bytes": "\(bytes)"])
+    }
+
+    /// Waits until every record sent so far is acknowledged; throws if one failed.
+    private func drainProducer() throws {
+        try producer.flush(timeoutMs: 60_000)
+        producer.poll()
+        if let fatalError { throw fatalError }
+    }
+
+    /// Writes each stateful operator's changes to its store (and so its changelog), tasks side by side: they
+    /// share nothing here but the thread-safe producer. With `withMarkers`, each operator's changelog then gets
+    /// the marker naming the offsets its state reflects (every output of those offsets must be acknowledged).
+    private func saveStates(of keys: [TaskKey], withMarkers: Bool) throws {
+        _ = try forEachTaskInParallel(keys) { key in
+            guard let task = tasks[key], let taskStores = stores[key] else { return 0 }
+            for (id, op) in task.statefulOperators {
+                guard let adapter = taskStores[id] else { continue }
+                try op.saveState(into: adapter)
+            }
+            if withMarkers { try sendMarkers(of: task) }
+            return 0
+        }
+    }
+
+    private func sendMarkers(of keys: [TaskKey]) throws {
+        for key in keys {
+            if let task = tasks[key] { try sendMarkers(of: task) }
+        }
+    }
+
+    /// The changelog record closing a checkpoint of each of the task's stateful operators.
+    private func sendMarkers(of task: PartitionTask) throws {
+        let offsets = task.tracker.withLock { $0.completedOffsets }
+        for (id, _) in task.statefulOperators where stores[task.key]?[id] != nil {
+            let marker = ChangelogMarker(offsets: offsets, millis: Self.nowMillis())
+            try producer.sendWaiting(
+                topic: changelogTopic(id), partition: task.partition, key: ChangelogMarker.key, value: marker.encoded())
+        }
     }
 
     /// Runs `body` for every task on the processing threads (it must touch only that task's state, its
