@@ -94,10 +94,10 @@ final class FeaturesStage: StatefulOperator {
 
     /// Moves each record out of the batch into the feature engine, which enriches it in place.
     ///
-    /// Each record is prepared (derived, keyed, its state looked up and its row prefetched) two records
-    /// ahead of its processing, and its state's buffers are prefetched one record ahead: with many keys,
-    /// cache misses on the state dominate, and this overlaps them with the work on earlier records
-    /// (see `FeatureEngine.prefetchRow`).
+    /// Each record is prepared (derived, keyed, its state looked up and its row prefetched) three records
+    /// ahead of its processing, the heads of its state's buffers two ahead and their tails one ahead: with
+    /// many keys, cache misses on the state dominate, and this overlaps them with the work on earlier
+    /// records (see `FeatureEngine.prefetchRow`).
     func process(owned batch: inout [Record], from side: InputSide, context: OperatorContext, into output: inout OperatorOutput) {
         let evaluation = EvaluationContext(now: context.processingTime)
         let n = batch.count
@@ -107,11 +107,12 @@ final class FeaturesStage: StatefulOperator {
         swap(&ahead, &aheadBuffers)
         defer { swap(&ahead, &aheadBuffers) }
         for i in 0..<n {
-            while prepared < n && prepared <= i + 2 {
+            while prepared < n && prepared <= i + 3 {
                 prepare(&batch[prepared], into: &ahead[prepared & 3], evaluation)
                 prepared += 1
             }
-            if i + 1 < n, let slot = ahead[(i + 1) & 3].slot { engine.prefetchStorage(slot) }
+            if i + 2 < n, let slot = ahead[(i + 2) & 3].slot { engine.prefetchStorage(slot) }
+            if i + 1 < n, let slot = ahead[(i + 1) & 3].slot { engine.prefetchTails(slot) }
             let record = batch.takeRecord(at: i)
             if let error = ahead[i & 3].error {
                 output.deadLetter(record, error)
@@ -136,7 +137,7 @@ final class FeaturesStage: StatefulOperator {
         var slot: FeatureEngine.StateSlot?
     }
 
-    /// Four, reused round robin (each keeps its key buffer): the one processed, and up to two ahead.
+    /// Four, reused round robin (each keeps its key buffer): the one processed, and up to three ahead.
     private var aheadBuffers = [Prepared](repeating: Prepared(), count: 4)
 
     /// Applies the derivations in place, evaluates the key and starts fetching the key's state.

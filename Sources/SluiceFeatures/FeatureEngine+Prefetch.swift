@@ -3,18 +3,19 @@ import CPrefetch
 /// Prefetching the state of records about to be processed.
 ///
 /// With more keys than fit in the cache, a record's step is dominated by memory latency: the key's
-/// row, then each aggregate's pane and raw-entry buffers, are each a cache miss, taken one after the
-/// other. A caller that knows the next records' keys (a batch) overlaps those misses with the current
-/// record's work, in two stages:
+/// row, then each aggregate's pane and raw-entry buffers (their headers, then their newest elements)
+/// are each a cache miss, taken one after the other. A caller that knows the next records' keys (a
+/// batch) overlaps those misses with the current record's work, in three stages, each reading only
+/// what the previous one fetched:
 ///
 /// ```swift
-/// // record i + 2: its row is fetched; record i + 1: the buffers its row points to
-/// ahead[i + 2] = engine.prefetchRow(key: keyOf(i + 2))
-/// if let s = ahead[i + 1] { engine.prefetchStorage(s) }
-/// engine.process(record(i), ...)
+/// ahead[i + 3] = engine.prefetchRow(key: keyOf(i + 3))      // the key's row
+/// if let s = ahead[i + 2] { engine.prefetchStorage(s) }      // the buffers' heads (the row points to them)
+/// if let s = ahead[i + 1] { engine.prefetchTails(s) }        // their newest elements (the heads hold the counts)
+/// engine.process(record(i), key: keyOf(i), slot: ahead[i]!, ...)
 /// ```
 ///
-/// Both are hints: they change no state, and a slot that went stale meanwhile only costs a wasted fetch.
+/// All are hints: they change no state, and a slot that went stale meanwhile only costs a wasted fetch.
 extension FeatureEngine {
     /// A key's place in the engine's state, as found by `prefetchRow(key:)`.
     public struct StateSlot: Sendable {
@@ -28,17 +29,37 @@ extension FeatureEngine {
         return StateSlot(index: slot)
     }
 
-    /// Starts fetching the heap storage that the key's aggregates will touch; call once the row had
-    /// time to arrive (one record later).
+    /// Starts fetching the first lines of the buffers the key's aggregates will touch (their headers and
+    /// oldest elements); call once the row had time to arrive.
     public func prefetchStorage(_ slot: StateSlot) {
-        guard slot.index < rows.count, let base = rows.base else { return }
-        // Array references read as raw words at precomputed offsets in the row: no closure call per
-        // aggregate and no retain (an atomic write to the very line being prefetched).
-        let row = UnsafeRawPointer(base + slot.index &* rows.stride)
-        for offset in prefetchedArrayOffsets {
-            let buffer = row.load(fromByteOffset: offset, as: UnsafeRawPointer.self)
+        forEachArray(of: slot) { buffer, _ in
             sluice_prefetch(buffer)
             sluice_prefetch(buffer + 64)
+        }
+    }
+
+    /// Starts fetching the newest element of each of those buffers and the room after it (where an insert
+    /// goes); call once the buffers' headers had time to arrive.
+    public func prefetchTails(_ slot: StateSlot) {
+        forEachArray(of: slot) { buffer, elementStride in
+            // A Swift array buffer: 32 bytes of header (the count at byte 16), then the elements.
+            let count = buffer.load(fromByteOffset: 16, as: Int.self)
+            guard count > 1 else { return }
+            let last = buffer + 32 + (count - 1) &* elementStride
+            sluice_prefetch(last)
+            sluice_prefetch(last + elementStride)
+        }
+    }
+
+    /// Calls `body` with each prefetched array's buffer in the slot's row. Array references are read as raw
+    /// words at precomputed offsets: no closure call per aggregate and no retain (an atomic write to the very
+    /// line being prefetched).
+    @inline(__always)
+    private func forEachArray(of slot: StateSlot, _ body: (UnsafeRawPointer, Int) -> Void) {
+        guard slot.index < rows.count, let base = rows.base else { return }
+        let row = UnsafeRawPointer(base + slot.index &* rows.stride)
+        for array in prefetchedArrays {
+            body(row.load(fromByteOffset: array.offset, as: UnsafeRawPointer.self), array.elementStride)
         }
     }
 }

@@ -81,7 +81,7 @@ public final class FeatureEngine {
     /// Every aggregate's state, one row per key slot (see `SeriesRows`).
     let rows: SeriesRows
     /// Where in a row the arrays that `prefetchStorage` fetches are.
-    let prefetchedArrayOffsets: [Int]
+    let prefetchedArrays: [PrefetchedArray]
 
     /// Key → slot: the index of the key's row in `rows` (its `slots` element and every aggregate's series).
     @exclusivity(unchecked) var states: [KeyBytes: Int] = [:]
@@ -153,7 +153,7 @@ public final class FeatureEngine {
         // Reserved first, so that it shares a cache line with the first aggregate's series.
         self.slots = KeySlots(column: SeriesColumn(rows))
         self.ops = specs.map { SeriesFactory.ops($0, slidingBuckets: configuration.slidingBuckets, rows: rows) }
-        self.prefetchedArrayOffsets = ops.flatMap(\.prefetchedArrayOffsets)
+        self.prefetchedArrays = ops.flatMap(\.prefetchedArrays)
         self.tracker = configuration.watermark
         self.watermark = configuration.watermark?.watermark ?? .min
         var desc = "v1|buckets=\(configuration.slidingBuckets)"

@@ -272,10 +272,11 @@ struct PaneSeries<A: Accumulator>: Series {
         return out
     }
 
-    /// The pane and raw-entry buffers: their headers (counts) and oldest elements are what closing,
-    /// inserting and querying read first.
-    static var prefetchedArrayOffsets: [Int] {
-        [MemoryLayout<Self>.offset(of: \.panes)!, MemoryLayout<Self>.offset(of: \Self.raw.items)!]
+    /// The pane and raw-entry buffers: closing reads their oldest elements, inserting and querying their
+    /// newest.
+    static var prefetchedArrays: [PrefetchedArray] {
+        [PrefetchedArray(offset: MemoryLayout<Self>.offset(of: \.panes)!, elementStride: MemoryLayout<Pane>.stride),
+         PrefetchedArray(offset: MemoryLayout<Self>.offset(of: \Self.raw.items)!, elementStride: MemoryLayout<Entry>.stride)]
     }
 
     /// Layout 2: closed-through, the live pane count, then per pane: its index (delta from the previous

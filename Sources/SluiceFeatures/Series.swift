@@ -25,13 +25,20 @@ protocol Series {
     func encode(into w: inout StateWriter)
     /// Restores what `encode` wrote into this freshly made (empty) series.
     mutating func decodeState(from r: inout StateReader) throws(FeatureError)
-    /// Byte offsets, within the series, of the arrays whose heap buffers the next event's `step` reads
-    /// first (see `FeatureEngine.prefetchStorage`).
-    static var prefetchedArrayOffsets: [Int] { get }
+    /// The arrays whose heap buffers the next event's `step` reads (see `FeatureEngine.prefetchStorage`):
+    /// each one's byte offset within the series and its element stride.
+    static var prefetchedArrays: [PrefetchedArray] { get }
 }
 
 extension Series {
-    static var prefetchedArrayOffsets: [Int] { [] }
+    static var prefetchedArrays: [PrefetchedArray] { [] }
+}
+
+/// An array stored in a series, whose buffer's head and tail are prefetched.
+struct PrefetchedArray {
+    /// Of the array reference, within the series (later: within the row).
+    var offset: Int
+    var elementStride: Int
 }
 
 /// The hot operations of one aggregate over its column of per-key states, built once per aggregate
@@ -59,9 +66,9 @@ final class SeriesOps {
     /// that a key's state is replaced only once all of its aggregates decoded.
     let decode: (inout StateReader) throws(FeatureError) -> Void
     let commit: (Int) -> Void
-    /// Offsets, within a row, of the arrays whose buffers the next `step` reads first (see
+    /// The arrays whose buffers the next `step` reads, with offsets within a row (see
     /// `FeatureEngine.prefetchStorage`).
-    let prefetchedArrayOffsets: [Int]
+    let prefetchedArrays: [PrefetchedArray]
 
     init<S: Series>(_: S.Type, rows: SeriesRows, make: @escaping () -> S) {
         let column = SeriesColumn<S>(rows)
@@ -92,7 +99,7 @@ final class SeriesOps {
             try s.decodeState(from: &r)
             staged.value = s
         }
-        prefetchedArrayOffsets = S.prefetchedArrayOffsets.map { column.offset + $0 }
+        prefetchedArrays = S.prefetchedArrays.map { PrefetchedArray(offset: column.offset + $0.offset, elementStride: $0.elementStride) }
         commit = { slot in
             if let s = staged.value { column.at(slot).pointee = s }
             staged.value = nil
