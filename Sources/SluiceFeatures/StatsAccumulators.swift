@@ -122,12 +122,25 @@ struct DistinctAcc: Accumulator {
         if let hll { return .int(Int64(hll.estimate.rounded())) }
         return .int(Int64(sparse.count))
     }
+    /// The set's canonical form: the HyperLogLog, or the sorted distinct hashes. Pending hashes are merged
+    /// into the sorted list rather than into a copy of the set (a checkpoint encodes every changed key, and
+    /// copying a set to flush it copies its whole table).
     func encode(into w: inout StateWriter) {
-        if !pending.isEmpty { return flushed.encode(into: &w) }
-        if let hll { w.u8(1); w.blob(hll.serialized()) } else {
-            w.u8(0); w.u32(UInt32(sparse.count))
-            for x in sparse.sorted() { w.u64(x) }
+        if let hll {
+            if !pending.isEmpty { return flushed.encode(into: &w) }
+            w.u8(1); w.blob(hll.serialized())
+            return
         }
+        var hashes = sparse.sorted()
+        if !pending.isEmpty {
+            hashes.append(contentsOf: pending)
+            hashes.sort()
+            hashes.removeAdjacentDuplicates()
+            // Flushed, this set would have become a HyperLogLog.
+            if hashes.count > sparseLimit { return flushed.encode(into: &w) }
+        }
+        w.u8(0); w.u32(UInt32(hashes.count))
+        for x in hashes { w.u64(x) }
     }
     init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) {
         self.init(function)
@@ -209,5 +222,18 @@ struct QuantileAcc: Accumulator {
 func statsDecode<T>(_ body: () throws(StatsError) -> T) throws(FeatureError) -> T {
     do { return try body() } catch {
         throw FeatureError(.corruptState, "stored sketch is corrupt: \(error.message)")
+    }
+}
+
+extension Array where Element: Equatable {
+    /// Keeps the first of each run of equal neighbours (on a sorted array: removes duplicates).
+    mutating func removeAdjacentDuplicates() {
+        guard count > 1 else { return }
+        var kept = 1
+        for i in 1..<count where self[i] != self[kept - 1] {
+            self[kept] = self[i]
+            kept += 1
+        }
+        removeLast(count - kept)
     }
 }
