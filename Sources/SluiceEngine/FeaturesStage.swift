@@ -119,13 +119,8 @@ final class FeaturesStage: StatefulOperator {
                 continue
             }
             let eventTime = record.eventTime ?? record.timestamp
-            if let slot = ahead[i & 3].slot {
-                engine.process(record, key: ahead[i & 3].key, slot: slot, eventTime: eventTime,
-                               processingTime: context.processingTime, into: &outputs)
-            } else {
-                engine.process(record, key: ahead[i & 3].key, eventTime: eventTime, processingTime: context.processingTime,
-                               into: &outputs)
-            }
+            engine.process(record, key: ahead[i & 3].key, slot: ahead[i & 3].slot, eventTime: eventTime,
+                           processingTime: context.processingTime, into: &outputs)
         }
         flush(into: &output)
     }

@@ -7,9 +7,11 @@ import Synchronization
 ///
 /// Runs on one thread at a time: the engine hands each task's batch to one of its processing threads, and
 /// touches the task itself only between batches. Only `tracker` is shared (delivery reports acknowledge
-/// outputs from whichever thread serves them), so it sits behind a lock. `process` takes the decoded records of one consume batch,
-/// pushes them through the operators in topological order (fan-out to every consumer of a node), and
-/// hands outputs, dead letters, late records and published messages to `outputs`.
+/// outputs from whichever thread serves them), so it sits behind a lock.
+///
+/// `process` takes the decoded records of one consume batch, pushes them through the operators in
+/// topological order (fan-out to every consumer of a node), and hands outputs, dead letters, late records
+/// and published messages to `outputs`.
 final class PartitionTask {
     let subtopology: DataflowPlan.Subtopology
     let partition: Int32

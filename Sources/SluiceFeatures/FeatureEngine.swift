@@ -180,18 +180,14 @@ public final class FeatureEngine {
     /// enriched record reuses its field storage instead of copying it.
     public func process(_ record: consuming Record, key: [UInt8], eventTime t: Int64, processingTime: Int64? = nil,
                         into out: inout [FeatureOutput]) {
-        process(record, key: key, knownSlot: nil, eventTime: t, processingTime: processingTime, into: &out)
+        process(record, key: key, slot: nil, eventTime: t, processingTime: processingTime, into: &out)
     }
 
-    /// `process` for a key whose slot `prefetchRow(key:)` just returned (saves looking the key up again).
-    /// The slot must still be the key's: no `evictIdleKeys` or `restore` in between.
-    public func process(_ record: consuming Record, key: [UInt8], slot: StateSlot, eventTime t: Int64,
+    /// `process` with what `prefetchRow(key:)` just returned for the key: its slot saves looking the key up
+    /// again (nil: the key had no state then). The slot must still be the key's: no `evictIdleKeys` or
+    /// `restore` in between.
+    public func process(_ record: consuming Record, key: [UInt8], slot known: StateSlot?, eventTime t: Int64,
                         processingTime: Int64? = nil, into out: inout [FeatureOutput]) {
-        process(record, key: key, knownSlot: slot.index, eventTime: t, processingTime: processingTime, into: &out)
-    }
-
-    private func process(_ record: consuming Record, key: [UInt8], knownSlot: Int?, eventTime t: Int64, processingTime: Int64?,
-                         into out: inout [FeatureOutput]) {
         if let reason = lateness(t) {
             counters.late += 1
             record.eventTime = t
@@ -200,7 +196,7 @@ public final class FeatureEngine {
             return
         }
         let k = KeyBytes(key)
-        let existing = knownSlot ?? states[k]
+        let existing = known?.index ?? states[k]
         // Written by index into a buffer sized once: `removeAll(keepingCapacity:)` and `append` go
         // through generic range replacement. Spec fields come from plain per-aggregate arrays because
         // reading them off `specs[i]` copies (and reference counts) the whole spec.
