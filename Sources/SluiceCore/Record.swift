@@ -3,7 +3,7 @@ public struct RecordOrigin: Sendable, Hashable {
     public var topic: String
     public var partition: Int32
     public var offset: Int64
-    public init(topic: String, partition: Int32, offset: Int64) {
+    @inlinable public init(topic: String, partition: Int32, offset: Int64) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
@@ -40,7 +40,7 @@ public struct Record: Sendable {
     /// The undecoded Kafka value, kept for dead letters.
     public var raw: [UInt8]?
 
-    public init(
+    @inlinable public init(
         fields: Fields = Fields(), key: [UInt8]? = nil, headers: [Header] = [], timestamp: Int64 = 0,
         eventTime: Int64? = nil, origin: RecordOrigin? = nil, raw: [UInt8]? = nil
     ) {

@@ -67,7 +67,11 @@ final class DispatchRoute {
     @inline(__always) func consumed(_ offset: Int64) { endOffset = offset + 1 }
     @inline(__always) func forwardedOne() { forwarded += 1 }
     @inline(__always) func sentOne() { sent += 1 }
-    @inline(__always) func append(_ message: KafkaMessage) { messages.append(message) }
+    @inline(__always) func append(_ message: KafkaMessage) {
+        // A consume batch brings runs of hundreds of messages per partition: skip the first doublings.
+        if messages.capacity == 0 { messages.reserveCapacity(256) }
+        messages.append(message)
+    }
 
     /// Moves the gathered records, offsets and counts into the task's pending batch.
     func finish() {

@@ -173,12 +173,7 @@ final class SourceDecoderAdapter: SourceDecoding {
         guard let value else {
             throw RecordError(.decode, "the record has a null value (tombstone); nothing to decode")
         }
-        do {
-            return try decoder.decode(key: key.map { Array($0) }, value: value, headers: headers, timestamp: timestamp,
-                                      topic: origin.topic, partition: origin.partition, offset: origin.offset)
-        } catch {
-            throw error.error
-        }
+        return try decoder.decodeRecord(key: key, value: value, headers: headers, timestamp: timestamp, origin: origin)
     }
 }
 

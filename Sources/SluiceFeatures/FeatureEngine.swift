@@ -269,7 +269,7 @@ public final class FeatureEngine {
     static func setFeature(_ fields: inout Fields, _ name: String, _ value: Value, _ inputCount: Int) {
         let n = name.utf8.count
         for j in 0..<inputCount where fields.storage[j].name.utf8.count == n && fields.storage[j].name == name {
-            fields.storage[j].value = value
+            fields.setValue(value, at: j)
             return
         }
         fields.append(name, value)

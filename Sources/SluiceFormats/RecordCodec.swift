@@ -22,6 +22,9 @@ public protocol RecordEncoder: Sendable {
     /// Appends the encoding of `fields` to `buffer`. On error, `buffer` may hold a partial record:
     /// truncate it back to its previous length before reusing it.
     func encode(_ fields: Fields, into buffer: inout [UInt8]) throws(RecordError)
+
+    /// The same, for fields decoded from `raw` (a record's original value): a format may copy what is unchanged.
+    func encode(_ fields: Fields, decodedFrom raw: [UInt8]?, into buffer: inout [UInt8]) throws(RecordError)
 }
 
 extension RecordDecoder {
@@ -37,6 +40,10 @@ extension RecordDecoder {
 }
 
 extension RecordEncoder {
+    public func encode(_ fields: Fields, decodedFrom raw: [UInt8]?, into buffer: inout [UInt8]) throws(RecordError) {
+        try encode(fields, into: &buffer)
+    }
+
     /// Convenience for tests and tools: encodes into a fresh array.
     public func encode(_ fields: Fields) throws(RecordError) -> [UInt8] {
         var buffer: [UInt8] = []

@@ -114,28 +114,42 @@ struct JSONParser {
         skipWhitespace()
         if byte(pos) == UInt8(ascii: "}") {
             pos += 1
+            if depth == 1 { fields.markVerbatim(jsonByteCount: end) }
             return fields
         }
         // Duplicate keys: last value wins. A 64-bit summary of (length, first, last byte) of the keys seen
         // lets the common, duplicate-free object skip the linear search entirely.
         var seen: UInt64 = 0
+        var duplicates = false
+        // The top level's names are checked against the last record's layout, taken once per record.
+        let layout = depth == 1 ? names : nil
+        var known = layout?.snapshot ?? .empty
         while true {
             guard byte(pos) == UInt8(ascii: "\"") else { throw failure("a string key", at: pos) }
+            let open = pos
+            let position = fields.count
             let key: String
-            if depth == 1, let names {
-                key = try names.key(at: fields.count, parsing: &self)
+            if position < known.count, let found = knownKey(known, at: position) {
+                key = found
             } else {
                 key = try parseString()
+                // Without escapes the key is as long as what was written (any escape is longer than what it stands for).
+                let length = pos - open - 2
+                if let layout, length == key.utf8.count, length > 0 {
+                    known = .empty  // so that the layout's arrays change in place
+                    layout.remember(key, written: UnsafeRawBufferPointer(start: base + open + 1, count: length), at: position)
+                    known = layout.snapshot
+                }
             }
+            let bit = keyBit(key, open: open)
             skipWhitespace()
             guard byte(pos) == UInt8(ascii: ":") else { throw failure("':' after the key \"\(key)\"", at: pos) }
             pos += 1
             skipWhitespace()
             let value = try parseValue(depth: depth)
-            let utf8 = key.utf8
-            let bit: UInt64 = 1 << ((UInt64(utf8.count) &* 31 &+ UInt64(utf8.first ?? 0) &* 7 &+ UInt64(utf8.last ?? 0)) & 63)
             if seen & bit != 0, let existing = fields.index(of: key) {
-                fields.storage[existing].value = value
+                fields.setValue(value, at: existing)
+                duplicates = true
             } else {
                 seen |= bit
                 fields.append(key, value)
@@ -147,11 +161,37 @@ struct JSONParser {
                 skipWhitespace()
             case UInt8(ascii: "}"):
                 pos += 1
+                if depth == 1 && !duplicates { fields.markVerbatim(jsonByteCount: end) }
                 return fields
             default:
                 throw failure("',' or '}'", at: pos)
             }
         }
+    }
+
+    /// The key at `pos` (an opening quote) if it is byte for byte the one at `position` of the layout; moves past it.
+    @inline(__always) private mutating func knownKey(_ known: NameLayout.Snapshot, at position: Int) -> String? {
+        let start = pos + 1
+        let closing = start + (position == 0 ? known.ends[0] : known.ends[position] - known.ends[position - 1])
+        guard closing < end, byte(closing) == UInt8(ascii: "\""), known.matches(base + start, count: closing - start, at: position)
+        else { return nil }
+        pos = closing + 1
+        return known.names[position]
+    }
+
+    /// One bit of the duplicate summary for the key just parsed: its length, first and last byte (read from
+    /// the input when the key had no escapes, which is cheaper than from the String).
+    @inline(__always) private func keyBit(_ key: String, open: Int) -> UInt64 {
+        let length = key.utf8.count
+        let first: UInt8, last: UInt8
+        if length == 0 {
+            (first, last) = (0, 0)
+        } else if length == pos - open - 2 {
+            (first, last) = (byte(open + 1), byte(pos - 2))
+        } else {
+            (first, last) = (key.utf8.first!, key.utf8.last!)
+        }
+        return 1 << ((UInt64(length) &* 31 &+ UInt64(first) &* 7 &+ UInt64(last)) & 63)
     }
 
     private mutating func parseArray(depth: Int) throws(RecordError) -> [Value] {
@@ -199,30 +239,5 @@ struct JSONParser {
             throw RecordError(.outOfRange, "number at byte \(start) is beyond the range of a 64-bit double "
                 + "(\(ByteText.string(base + start, min(next - start, 40))))")
         }
-    }
-}
-
-extension NameLayout {
-    /// The key starting at the parser's position (an opening quote): the String kept for `position` when the
-    /// bytes match what was written there last time, else a newly parsed one (remembered if it has no escapes).
-    func key(at position: Int, parsing parser: inout JSONParser) throws(RecordError) -> String {
-        let open = parser.pos
-        if position < count {
-            let bytes = written[position]
-            let closing = open + 1 + bytes.count
-            if closing < parser.end, parser.byte(closing) == UInt8(ascii: "\""),
-               bytes.withUnsafeBytes({ memcmp(parser.base + open + 1, $0.baseAddress!, $0.count) == 0 })
-            {
-                parser.pos = closing + 1
-                return names[position]
-            }
-        }
-        let key = try parser.parseString()
-        let length = parser.pos - open - 2
-        // Without escapes the key is as long as what was written (any escape is longer than what it stands for).
-        if length == key.utf8.count, length > 0 {
-            remember(key, written: Array(UnsafeRawBufferPointer(start: parser.base + open + 1, count: length)), at: position)
-        }
-        return key
     }
 }

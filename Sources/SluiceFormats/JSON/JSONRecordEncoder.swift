@@ -32,20 +32,65 @@ public struct JSONRecordEncoder: RecordEncoder {
         try writeObject(fields, path: nil, into: &buffer)
     }
 
+    /// Fields still holding, unchanged, the members of the JSON object they were decoded from (see
+    /// `Fields.verbatimPrefix(ofJSON:)`) are not written again: that object's bytes are copied up to its closing
+    /// brace, and only the fields added since are written after them. Numbers and escapes keep their
+    /// original spelling (`1.50` stays `1.50`); the values read back are the same.
+    public func encode(_ fields: Fields, decodedFrom raw: [UInt8]?, into out: inout [UInt8]) throws(RecordError) {
+        guard let raw, let (prefix, close) = raw.withUnsafeBytes({ Self.verbatimSplice(fields, $0) }) else {
+            return try writeObject(fields, path: nil, into: &out)
+        }
+        raw.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<close])) }
+        try writeMembers(fields, from: prefix, path: nil, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// The verbatim fields of `json` and the offset of its closing brace, when it can be reused.
+    private static func verbatimSplice(_ fields: Fields, _ json: UnsafeRawBufferPointer) -> (Int, Int)? {
+        guard let prefix = fields.verbatimPrefix(ofJSON: json) else { return nil }
+        var close = json.count - 1
+        while close > 0, json[close] != UInt8(ascii: "}") {
+            guard json[close] == 0x20 || json[close] == 0x0A || json[close] == 0x0D || json[close] == 0x09 else { return nil }
+            close -= 1
+        }
+        guard close > 0, json[close] == UInt8(ascii: "}") else { return nil }
+        return (prefix, close)
+    }
+
     private func writeObject(_ fields: Fields, path: String?, into out: inout [UInt8]) throws(RecordError) {
         out.append(UInt8(ascii: "{"))
+        try writeMembers(fields, from: 0, path: path, into: &out)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes the fields from index `first` on, each preceded by a comma unless it is the object's first.
+    private func writeMembers(_ fields: Fields, from first: Int, path: String?, into out: inout [UInt8]) throws(RecordError) {
         // Through the storage's buffer: iterating would copy (retain and release) every field, and a name
-        // read lazily from the buffer (for errors) captures no reference. Two loops, so that the name memory
-        // is bound (retained) once per record rather than once per field.
+        // read lazily from the buffer (for errors) captures no reference. The layout of names is taken once
+        // per record rather than once per field.
         try fields.storage.withUnsafeBufferPointer { (storage) throws(RecordError) in
             if path == nil, let names {
-                for i in storage.indices {
+                // Positions count from `first`: after a verbatim copy, the layout holds the names added to it.
+                var known = names.snapshot
+                for i in first..<storage.count {
                     if i > 0 { out.append(UInt8(ascii: ",")) }
-                    names.appendQuoted(storage[i].name, at: i, to: &out)
+                    let position = i - first
+                    if position < known.count, known.names[position] == storage[i].name {
+                        known.append(position, to: &out)
+                    } else {
+                        let start = out.count
+                        JSONEscaping.appendQuoted(storage[i].name, to: &out)
+                        out.append(UInt8(ascii: ":"))
+                        known = NameLayout.Snapshot.empty  // so that the layout's arrays change in place
+                        out.withUnsafeBytes {
+                            names.remember(storage[i].name, written: UnsafeRawBufferPointer(rebasing: $0[start...]), at: position)
+                        }
+                        known = names.snapshot
+                    }
                     try writeValue(storage[i].value, name: storage[i].name, parent: path, into: &out)
                 }
             } else {
-                for i in storage.indices {
+                for i in first..<storage.count {
                     if i > 0 { out.append(UInt8(ascii: ",")) }
                     JSONEscaping.appendQuoted(storage[i].name, to: &out)
                     out.append(UInt8(ascii: ":"))
@@ -53,7 +98,6 @@ public struct JSONRecordEncoder: RecordEncoder {
                 }
             }
         }
-        out.append(UInt8(ascii: "}"))
     }
 
     /// `name` is only needed for an error or a nested path: evaluated on demand, so that the common case
@@ -122,19 +166,5 @@ enum JSONEscaping {
             if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         out.append(UInt8(ascii: "\""))
-    }
-}
-
-extension NameLayout {
-    /// Appends `"name":` for the field at `position`, reusing the bytes written for the same name last time.
-    func appendQuoted(_ name: String, at position: Int, to out: inout [UInt8]) {
-        if position < count, names[position] == name {
-            out.append(contentsOf: written[position])
-            return
-        }
-        let start = out.count
-        JSONEscaping.appendQuoted(name, to: &out)
-        out.append(UInt8(ascii: ":"))
-        remember(name, written: Array(out[start...]), at: position)
     }
 }

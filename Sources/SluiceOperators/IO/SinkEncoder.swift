@@ -90,7 +90,7 @@ public struct SinkEncoder: Sendable {
             if columnsFromRecord {
                 try CSVRecordEncoder(columns: record.fields.map(\.name)).encode(record.fields, into: &value)
             } else {
-                try encoder.encode(record.fields, into: &value)
+                try encoder.encode(record.fields, decodedFrom: record.raw, into: &value)
             }
         } catch {
             value.removeAll(keepingCapacity: true)

@@ -88,6 +88,16 @@ public struct SourceDecoder: Sendable {
         }
     }
 
+    /// Decodes one message read from the consumer's buffer, for a caller that dead-letters failures itself
+    /// (from the message it still holds): the engine's path, with nothing built for the failure.
+    public func decodeRecord(
+        key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, headers: [Header], timestamp: Int64, origin: RecordOrigin
+    ) throws(RecordError) -> Record {
+        let fields = try decoder.decode(value)
+        return Record(fields: fields, key: key.map { Array($0) }, headers: headers, timestamp: timestamp, origin: origin,
+                      raw: keepRaw ? Array(value) : nil)
+    }
+
     /// Decodes one message held in an array.
     public func decode(
         key: [UInt8]?, value: [UInt8], headers: [Header], timestamp: Int64, topic: String, partition: Int32, offset: Int64

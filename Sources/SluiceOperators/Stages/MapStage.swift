@@ -110,6 +110,6 @@ public final class MapStage: StreamOperator {
             }
         }
         for name in drop { record.fields[name] = nil }
-        if let keep { record.fields.storage.removeAll { !keep.contains($0.name) } }
+        if let keep { record.fields.removeAll { !keep.contains($0.name) } }
     }
 }

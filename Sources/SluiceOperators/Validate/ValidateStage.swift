@@ -76,7 +76,7 @@ public final class ValidateStage: StreamOperator {
                 output.deadLetter(record, error)
             } else if let keptNames {
                 var copy = record
-                copy.fields.storage.removeAll { !keptNames.contains($0.name) }
+                copy.fields.removeAll { !keptNames.contains($0.name) }
                 counters.emitted += 1
                 output.emit(copy)
             } else {
@@ -97,7 +97,7 @@ public final class ValidateStage: StreamOperator {
                 output.deadLetter(consume record, error)
                 continue
             }
-            if let keptNames { record.fields.storage.removeAll { !keptNames.contains($0.name) } }
+            if let keptNames { record.fields.removeAll { !keptNames.contains($0.name) } }
             counters.emitted += 1
             output.emit(consume record)
         }
@@ -107,7 +107,7 @@ public final class ValidateStage: StreamOperator {
     public func validate(_ record: Record, _ context: EvaluationContext) -> RecordError? {
         var violations = Violations()
         for c in checks {
-            if let e = c.constraint.check(record.fields) { violations.add(e, label: c.constraint.name) }
+            if let e = c.violation(in: record.fields) { violations.add(e, label: c.constraint.name) }
         }
         if let closedNames {
             for f in record.fields.storage where !closedNames.contains(f.name) {
@@ -183,8 +183,90 @@ struct Violations {
     }
 }
 
-/// One constraint behind a reference.
+/// One constraint behind a reference, with what the common checks need unpacked into plain values: a valid
+/// field passes `passes` without copying the constraint or building anything; only a field that may fail
+/// goes through `FieldConstraint.check`, which finds the exact violation and words it.
 final class ConstraintCheck {
     let constraint: FieldConstraint
-    init(_ constraint: FieldConstraint) { self.constraint = constraint }
+    private let name: String
+    /// Bit per accepted value type (`Self.bit`); all bits for any type.
+    private let accepted: UInt8
+    private let integralDoublesOnly: Bool
+    private let required: Bool
+    private let nullable: Bool
+    private let minimum: FieldConstraint.Bound?
+    private let maximum: FieldConstraint.Bound?
+    /// An enum of strings only (compared exactly); a mixed enum takes the full check.
+    private let allowedStrings: [String]?
+    /// Checks `passes` leaves to the full check: dotted paths, patterns, lengths, array items, mixed enums.
+    private let alwaysFull: Bool
+
+    init(_ constraint: FieldConstraint) {
+        self.constraint = constraint
+        name = constraint.name
+        var accepted: UInt8 = 0
+        for t in constraint.types {
+            switch t {
+            case .string: accepted |= Self.bit(.string(""))
+            case .boolean: accepted |= Self.bit(.bool(false))
+            case .object: accepted |= Self.bit(.object([:]))
+            case .array: accepted |= Self.bit(.array([]))
+            case .number: accepted |= Self.bit(.int(0)) | Self.bit(.double(0))
+            case .integer: accepted |= Self.bit(.int(0)) | Self.bit(.double(0))
+            }
+        }
+        self.accepted = constraint.types.isEmpty ? 0xFF : accepted
+        integralDoublesOnly = constraint.types.contains(.integer) && !constraint.types.contains(.number)
+        required = constraint.required
+        nullable = constraint.nullable
+        minimum = constraint.minimum
+        maximum = constraint.maximum
+        let strings = constraint.allowed?.compactMap(\.asString)
+        allowedStrings = strings?.count == constraint.allowed?.count ? strings : nil
+        alwaysFull = constraint.name.contains(".") || constraint.pattern != nil || constraint.minLength != nil
+            || constraint.maxLength != nil || !constraint.itemTypes.isEmpty || (constraint.allowed != nil && allowedStrings == nil)
+    }
+
+    private static func bit(_ value: Value) -> UInt8 {
+        switch value {
+        case .null: 1
+        case .bool: 2
+        case .int: 4
+        case .double: 8
+        case .string: 16
+        case .array: 32
+        case .object: 64
+        }
+    }
+
+    /// `nil` when the field is valid, else the first problem found for it.
+    @inline(__always) func violation(in fields: Fields) -> RecordError? {
+        passes(fields) ? nil : constraint.check(fields)
+    }
+
+    /// Whether the field certainly satisfies the constraint (false: it may not; the full check decides).
+    private func passes(_ fields: Fields) -> Bool {
+        if alwaysFull { return false }
+        guard let i = fields.index(of: name) else { return !required }
+        return fields.storage.withUnsafeBufferPointer { storage in
+            let value = storage[i].value
+            if case .null = value { return nullable }
+            guard accepted & Self.bit(value) != 0 else { return false }
+            if let allowedStrings {
+                guard case .string(let s) = value, allowedStrings.contains(s) else { return false }
+            }
+            if minimum != nil || maximum != nil {
+                let x: Double
+                switch value {
+                case .int(let n): x = Double(n)
+                case .double(let d): x = d
+                default: return false
+                }
+                if let lo = minimum, lo.exclusive ? !(x > lo.value) : !(x >= lo.value) { return false }
+                if let hi = maximum, hi.exclusive ? !(x < hi.value) : !(x <= hi.value) { return false }
+            }
+            if integralDoublesOnly, case .double(let d) = value, !(d.isFinite && d.rounded() == d) { return false }
+            return true
+        }
+    }
 }
