@@ -121,39 +121,37 @@ extension Engine {
         r.append(message)
     }
 
-    /// Decodes a task's gathered messages into records (dead-lettering what can't be decoded or has no readable
-    /// event time). Runs on the thread that runs the task.
-    func decode(_ batch: inout PendingBatch, for task: PartitionTask, now: Int64) {
-        for (node, messages) in batch.messages {
-            guard let decoder = task.decoder(forNode: node) else { continue }
-            let sourceID = plan.nodes[node].id
-            let topic = task.topic(ofNode: node)
-            let assigner = factory.eventTimeAssigner(sourceID)
-            var records = batch.inputs.removeValue(forKey: node) ?? []
-            records.reserveCapacity(records.count + messages.count)
-            for message in messages {
-                let origin = RecordOrigin(topic: topic, partition: message.partition, offset: message.offset)
-                let headers = message.headers
-                var record: Record
-                do {
-                    record = try decoder.decode(key: message.key, value: message.value, headers: headers,
-                                                timestamp: message.timestamp ?? now, origin: origin)
-                } catch {
-                    let failed = Record(key: message.keyBytes, headers: headers, timestamp: message.timestamp ?? now, origin: origin,
-                                        raw: message.valueBytes)
-                    batch.rejected.append((failed, error, sourceID))
-                    continue
-                }
-                if let error = assigner?.rejection(assigning: &record) {
-                    batch.rejected.append((consume record, error, sourceID))
-                } else {
-                    task.observe(eventTime: record.eventTime, processingTime: now)
-                    records.append(consume record)
-                }
+    /// Decodes one run of a task's gathered messages (from source node `node`) into `batch.inputs`, dead-lettering
+    /// into `batch.rejected` what can't be decoded or has no readable event time. Runs on the thread that runs
+    /// the task.
+    func decode(_ messages: ArraySlice<KafkaMessage>, node: Int, into batch: inout PendingBatch, for task: PartitionTask, now: Int64) {
+        guard let decoder = task.decoder(forNode: node) else { return }
+        let sourceID = plan.nodes[node].id
+        let topic = task.topic(ofNode: node)
+        let assigner = factory.eventTimeAssigner(sourceID)
+        var records = batch.inputs.removeValue(forKey: node) ?? []
+        records.reserveCapacity(records.count + messages.count)
+        for message in messages {
+            let origin = RecordOrigin(topic: topic, partition: message.partition, offset: message.offset)
+            let headers = message.headers
+            var record: Record
+            do {
+                record = try decoder.decode(key: message.key, value: message.value, headers: headers,
+                                            timestamp: message.timestamp ?? now, origin: origin)
+            } catch {
+                let failed = Record(key: message.keyBytes, headers: headers, timestamp: message.timestamp ?? now, origin: origin,
+                                    raw: message.valueBytes)
+                batch.rejected.append((failed, error, sourceID))
+                continue
             }
-            batch.inputs[node] = records
+            if let error = assigner?.rejection(assigning: &record) {
+                batch.rejected.append((consume record, error, sourceID))
+            } else {
+                task.observe(eventTime: record.eventTime, processingTime: now)
+                records.append(consume record)
+            }
         }
-        batch.messages.removeAll()
+        batch.inputs[node] = records
     }
 
     /// Copy-only: hands the consumed bytes straight to the producer (it copies them once).

@@ -72,7 +72,6 @@ extension Engine {
             workers.run(touched, weight: { $0.pending.messageCount + $0.pending.forwardedCount }) { task in
                 let started = ContinuousClock.now
                 var batch = task.takePending()
-                decode(&batch, for: task, now: now)
                 runBatch(task, &batch, now: now)
                 task.lastBatchSeconds = (ContinuousClock.now - started).seconds
             }
@@ -108,10 +107,16 @@ extension Engine {
 
     var totalRecordsIn: Int { tasks.values.reduce(retired.recordsIn) { $0 + $1.counters.recordsIn } }
 
-    /// Runs one task's decoded batch; safe on any processing thread (touches only the task, the producer and
-    /// the task's locked tracker).
+    /// Consumed messages are decoded and run through the task's operators this many at a time: a chunk's
+    /// records stay in the core's cache from decoding to the sink, and the allocator recycles what one chunk
+    /// frees for the next. (A whole consume batch, thousands of records, would pass through memory once per
+    /// operator.) Offsets and acknowledgements still count per consume batch.
+    static let chunkRecords = 256
+
+    /// Runs one task's share of a consume batch (or, empty, advances its operators' timers); safe on any processing
+    /// thread (touches only the task, the producer and the task's locked tracker).
     func runBatch(_ task: PartitionTask, _ batch: inout PendingBatch, now: Int64) {
-        task.counters.recordsIn += batch.rejected.count + batch.forwardedCount
+        task.counters.recordsIn += batch.forwardedCount
         let seq: UInt64
         if let begun = batch.seq {
             seq = begun
@@ -120,11 +125,31 @@ extension Engine {
             seq = task.tracker.withLock { $0.begin(endOffsets: batch.endOffsets) }
         }
         let outputs = KafkaTaskOutputs(producer: producer, slot: task.slot, seq: seq) { [unowned self] in fatalError = $0 }
+        let messages = batch.messages
+        batch.messages.removeAll()
+        if messages.isEmpty || !batch.inputs.isEmpty || !batch.rejected.isEmpty {
+            process(&batch, task, now: now, outputs: outputs)
+        }
+        for (node, list) in messages {
+            var start = list.startIndex
+            while start < list.endIndex {
+                let end = min(start + Self.chunkRecords, list.endIndex)
+                decode(list[start..<end], node: node, into: &batch, for: task, now: now)
+                process(&batch, task, now: now, outputs: outputs)
+                start = end
+            }
+        }
+        task.tracker.withLock { $0.seal(seq, adding: outputs.sent) }
+    }
+
+    /// Dead-letters the batch's rejected records and runs its decoded ones.
+    private func process(_ batch: inout PendingBatch, _ task: PartitionTask, now: Int64, outputs: KafkaTaskOutputs) {
+        task.counters.recordsIn += batch.rejected.count
         for (record, error, source) in batch.rejected {
             task.deadLetter(record, error, operatorID: source, outputs: outputs)
         }
+        batch.rejected.removeAll(keepingCapacity: true)
         task.process(taking: &batch.inputs, now: now, outputs: outputs)
-        task.tracker.withLock { $0.seal(seq, adding: outputs.sent) }
     }
 
     /// Pauses a task's partitions while too many of its batches await acknowledgement; resumes when drained.
