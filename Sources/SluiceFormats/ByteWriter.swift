@@ -24,8 +24,18 @@ enum ByteWriter {
     /// Only call with finite values. Most results are ≤ 15 bytes, so the String stays inline.
     static func appendDouble(_ value: Double, to out: inout [UInt8]) {
         if appendShortDecimal(value, to: &out) { return }
-        var text = value.description
-        text.withUTF8 { out.append(contentsOf: $0) }
+        // What `description` writes, straight into `out`: `write(to:)` hands its digits to `_writeASCII`, so no
+        // String is made (17 digits do not fit a small string: that would be an allocation per value).
+        var sink = ASCIISink()
+        swap(&sink.bytes, &out)
+        value.write(to: &sink)
+        swap(&sink.bytes, &out)
+    }
+
+    private struct ASCIISink: TextOutputStream {
+        var bytes: [UInt8] = []
+        mutating func write(_ text: String) { bytes.append(contentsOf: text.utf8) }
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
     }
 
     private static let powersOfTen: [Double] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6]
