@@ -68,8 +68,9 @@ final class DispatchRoute {
     @inline(__always) func forwardedOne() { forwarded += 1 }
     @inline(__always) func sentOne() { sent += 1 }
     @inline(__always) func append(_ message: KafkaMessage) {
-        // A consume batch brings runs of hundreds of messages per partition: skip the first doublings.
-        if messages.capacity == 0 { messages.reserveCapacity(256) }
+        // A consume batch brings runs of hundreds of messages per partition: start from the task's last list,
+        // which has the capacity such a run needed (a fresh list would grow through allocations each time).
+        if messages.capacity == 0 { swap(&messages, &task.spareMessages) }
         messages.append(message)
     }
 

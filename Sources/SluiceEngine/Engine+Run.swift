@@ -125,12 +125,12 @@ extension Engine {
             seq = task.tracker.withLock { $0.begin(endOffsets: batch.endOffsets) }
         }
         let outputs = KafkaTaskOutputs(producer: producer, slot: task.slot, seq: seq) { [unowned self] in fatalError = $0 }
-        let messages = batch.messages
-        batch.messages.removeAll()
+        var messages: [Int: [KafkaMessage]] = [:]
+        swap(&messages, &batch.messages)
         if messages.isEmpty || !batch.inputs.isEmpty || !batch.rejected.isEmpty {
             process(&batch, task, now: now, outputs: outputs)
         }
-        for (node, list) in messages {
+        while let (node, list) = messages.popFirst() {
             var start = list.startIndex
             while start < list.endIndex {
                 let end = min(start + Self.chunkRecords, list.endIndex)
@@ -138,6 +138,9 @@ extension Engine {
                 process(&batch, task, now: now, outputs: outputs)
                 start = end
             }
+            var spare = consume list
+            spare.removeAll(keepingCapacity: true)
+            if spare.capacity > task.spareMessages.capacity { task.spareMessages = spare }
         }
         task.tracker.withLock { $0.seal(seq, adding: outputs.sent) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import SluiceCore
+import SluiceKafka
 import SluiceTopology
 import Synchronization
 
@@ -34,6 +35,9 @@ final class PartitionTask {
     /// The consume batch being gathered for this task, and whether it is on the engine's list of tasks to run.
     var pending = PendingBatch()
     var hasPending = false
+    /// A message list that was run and emptied, kept with its capacity for the next run of this task's messages
+    /// (touched by the engine thread while dispatching and by the task's thread while running, never both at once).
+    var spareMessages: [KafkaMessage] = []
     /// Set when the engine drops the task (its partition was revoked or lost).
     var isRemoved = false
     /// How long its last batch took (for the latency histogram).
