@@ -47,6 +47,9 @@ enum ByteWriter {
     private static func appendShortDecimal(_ value: Double, to out: inout [UInt8]) -> Bool {
         let magnitude = value.magnitude
         guard magnitude >= 0.001, magnitude < 1e15 else { return false }
+        // A value that is no 6-decimal number is no shorter one either: one test instead of seven for computed
+        // values (means, logarithms). Were it ever wrong, the general algorithm would write the same text.
+        if magnitude < 1e9, (magnitude * 1e6).rounded() / 1e6 != magnitude { return false }
         for k in 0..<powersOfTen.count {
             let scale = powersOfTen[k]
             let scaled = (magnitude * scale).rounded()
