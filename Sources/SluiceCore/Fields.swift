@@ -21,9 +21,18 @@ public struct Fields: Sendable, RandomAccessCollection, ExpressibleByDictionaryL
     @usableFromInline var elements: [Field]
     /// The fields, read-only: changes go through the methods below, which keep the verbatim mark honest.
     @inlinable public var storage: [Field] { _read { yield elements } }
-    /// Leading fields that are verbatim (0: none), and the length of the bytes they were decoded from.
-    @usableFromInline var verbatimCount: UInt32 = 0
-    @usableFromInline var verbatimBytes: UInt32 = 0
+    /// Where the verbatim fields were decoded from and how many they are, in one word (so that `Value` keeps its
+    /// size); 0 when none. From the high bits: the buffer's address / 16 (44 bits), its length mod 2048 (11 bits),
+    /// the count of fields (9 bits).
+    @usableFromInline var verbatim: UInt64 = 0
+    @usableFromInline var verbatimCount: Int { Int(verbatim & 0x1FF) }
+
+    /// The `verbatim` word for `count` fields decoded from `source`; 0 when it cannot be told apart.
+    @inlinable static func verbatimWord(_ source: UnsafeRawPointer, length: Int, count: Int) -> UInt64 {
+        let address = UInt64(UInt(bitPattern: source))
+        guard address & 15 == 0, address >> 48 == 0, count > 0, count <= 0x1FF else { return 0 }
+        return (address >> 4) << 20 | UInt64(length & 0x7FF) << 9 | UInt64(count)
+    }
 
     @inlinable public init() { elements = [] }
     @inlinable public init(_ fields: [Field]) { elements = fields }
@@ -64,13 +73,13 @@ public struct Fields: Sendable, RandomAccessCollection, ExpressibleByDictionaryL
 
     /// Replaces the value of the field at `index`.
     @inlinable public mutating func setValue(_ value: consuming Value, at index: Int) {
-        if index < Int(verbatimCount) { verbatimCount = 0 }
+        if index < verbatimCount { verbatim = 0 }
         elements[index].value = value
     }
 
     /// Removes the field at `index`.
     @inlinable public mutating func remove(at index: Int) {
-        if index < Int(verbatimCount) { verbatimCount = 0 }
+        if index < verbatimCount { verbatim = 0 }
         elements.remove(at: index)
     }
 
@@ -78,7 +87,7 @@ public struct Fields: Sendable, RandomAccessCollection, ExpressibleByDictionaryL
     public mutating func removeAll(where shouldBeRemoved: (Field) throws -> Bool) rethrows {
         let before = storage.count
         try elements.removeAll(where: shouldBeRemoved)
-        if storage.count != before { verbatimCount = 0 }
+        if storage.count != before { verbatim = 0 }
     }
 
     /// Appends without checking for an existing field of that name (decoders use this for speed).
@@ -99,18 +108,19 @@ public struct Fields: Sendable, RandomAccessCollection, ExpressibleByDictionaryL
 
     // MARK: verbatim JSON
 
-    /// Marks all present fields as the members, in order, of the JSON object in `byteCount` bytes just decoded.
-    public mutating func markVerbatim(jsonByteCount byteCount: Int) {
-        guard !storage.isEmpty, let count = UInt32(exactly: storage.count), let bytes = UInt32(exactly: byteCount) else { return }
-        verbatimCount = count
-        verbatimBytes = bytes
+    /// Marks all present fields as the members, in order, of the JSON object in the `length` bytes at `source`,
+    /// just decoded. Only that very buffer (as `Record.raw` holds it) is later taken as their source.
+    public mutating func markVerbatim(decodedFrom source: UnsafeRawPointer, length: Int) {
+        verbatim = Self.verbatimWord(source, length: length, count: storage.count)
     }
 
-    /// How many leading fields `json` (the bytes these fields were decoded from) holds verbatim, or `nil` when
-    /// the fields were not decoded from it or one of them has changed since.
+    /// How many leading fields `json` holds verbatim, or `nil` when these fields were not decoded from that very
+    /// buffer (another buffer, even with the same bytes, does not count) or one of them has changed since.
     @inlinable public func verbatimPrefix(ofJSON json: UnsafeRawBufferPointer) -> Int? {
-        guard verbatimCount > 0, Int(verbatimBytes) == json.count, Int(verbatimCount) <= storage.count else { return nil }
-        return Int(verbatimCount)
+        guard verbatim != 0, let base = json.baseAddress, verbatimCount <= storage.count,
+              Self.verbatimWord(base, length: json.count, count: verbatimCount) == verbatim
+        else { return nil }
+        return verbatimCount
     }
 }
 

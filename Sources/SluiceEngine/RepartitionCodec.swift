@@ -49,8 +49,9 @@ final class RepartitionCodec: SourceDecoding, SinkEncoding {
         throws(RecordError) -> Record
     {
         guard let value else { throw RecordError(.decode, "null value on repartition topic \(topic)") }
-        var record = Record(fields: try decoder.decode(value), key: key.map { Array($0) }, headers: headers,
-                            timestamp: timestamp, origin: origin, raw: Array(value))
+        let raw = Array(value)  // decoded from this copy, so that a JSON sink can copy what is unchanged
+        var record = Record(fields: try decoder.decode(raw), key: key.map { Array($0) }, headers: headers,
+                            timestamp: timestamp, origin: origin, raw: raw)
         if let h = headers.last(where: { $0.name == Self.eventTimeHeader }), let v = h.value, let t = Int64(String(decoding: v, as: UTF8.self)) {
             record.eventTime = t
         }

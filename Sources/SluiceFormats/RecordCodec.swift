@@ -28,7 +28,8 @@ public protocol RecordEncoder: Sendable {
 }
 
 extension RecordDecoder {
-    /// Convenience for tests and tools: decodes a byte array.
+    /// Decodes a byte array, from the array's own buffer: JSON fields marked verbatim then name this array as
+    /// their source (`Fields.verbatimPrefix(ofJSON:)`), as `SourceDecoder` relies on for `Record.raw`.
     public func decode(_ bytes: [UInt8]) throws(RecordError) -> Fields {
         try withRawBytes(bytes) { (raw) throws(RecordError) in try decode(raw) }
     }

@@ -63,6 +63,13 @@ struct JSONVerbatimTests {
         #expect(try encode(fields, nil) == #"{"id":"e1"}"#)
         let made: Fields = ["id": "e1"]
         #expect(try encode(made, Array(#"{"id":"zz"}"#.utf8)) == #"{"id":"e1"}"#)
+        // Bytes of the same length, even the same bytes, in another buffer: not the source.
+        let (decoded, raw) = try decode(#"{"id":"e7"}"#)
+        var twin = [UInt8](repeating: 0, count: raw.count)
+        twin.replaceSubrange(0..<raw.count, with: Array(#"{"id":"e8"}"#.utf8))
+        #expect(try encode(decoded, twin) == #"{"id":"e7"}"#)
+        #expect(try encode(decoded, Array(raw) + []) == #"{"id":"e7"}"#)
+        #expect(try encode(decoded, raw) == #"{"id":"e7"}"#)
     }
 
     @Test func duplicateKeysAndEmptyObjectsAreNotCopied() throws {

@@ -37,6 +37,26 @@ struct SinkEncoderTests {
         #expect(Fixture.header(headers, "sluice-model-version") == "v8")
     }
 
+    @Test("a record from a JSON source keeps its input's spelling; added fields follow; a changed one re-encodes all")
+    func verbatimFromSource() throws {
+        let encoder = try Self.encoder("  - {input: in, topic: out}\n")
+        let source = SourceDecoder(sourceID: "in", decoder: JSONRecordDecoder(reusingNames: true))
+        for _ in 0..<2 {
+            let input = Array(#"{"user": "u1", "amount": 12.50}"#.utf8)
+            var record = try input.withUnsafeBytes { bytes in
+                try source.decodeRecord(key: nil, value: bytes, headers: [], timestamp: 0, origin: RecordOrigin(topic: "t", partition: 0, offset: 0))
+            }
+            record.fields["score"] = 0.5
+            var value: [UInt8] = []
+            var key: [UInt8]?
+            _ = try encoder.encode(record, value: &value, key: &key)
+            #expect(Fixture.text(value) == #"{"user": "u1", "amount": 12.50,"score":0.5}"#)
+            record.fields["amount"] = 13.0
+            _ = try encoder.encode(record, value: &value, key: &key)
+            #expect(Fixture.text(value) == #"{"user":"u1","amount":13.0,"score":0.5}"#)
+        }
+    }
+
     @Test("keys: integers as decimal text, null as no key; buffers are reused", arguments: [
         (#"{"id":42}"#, "42" as String?),
         (#"{"id":-7}"#, "-7"),

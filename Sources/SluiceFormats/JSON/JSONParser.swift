@@ -114,7 +114,7 @@ struct JSONParser {
         skipWhitespace()
         if byte(pos) == UInt8(ascii: "}") {
             pos += 1
-            if depth == 1 { fields.markVerbatim(jsonByteCount: end) }
+            if depth == 1 { fields.markVerbatim(decodedFrom: base, length: end) }
             return fields
         }
         // Duplicate keys: last value wins. A 64-bit summary of (length, first, last byte) of the keys seen
@@ -161,7 +161,7 @@ struct JSONParser {
                 skipWhitespace()
             case UInt8(ascii: "}"):
                 pos += 1
-                if depth == 1 && !duplicates { fields.markVerbatim(jsonByteCount: end) }
+                if depth == 1 && !duplicates { fields.markVerbatim(decodedFrom: base, length: end) }
                 return fields
             default:
                 throw failure("',' or '}'", at: pos)

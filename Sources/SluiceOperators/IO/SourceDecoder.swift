@@ -79,9 +79,8 @@ public struct SourceDecoder: Sendable {
     ) throws(SourceDecodeFailure) -> Record {
         let origin = RecordOrigin(topic: topic, partition: partition, offset: offset)
         do {
-            let fields = try decoder.decode(value)
-            return Record(fields: fields, key: key, headers: headers, timestamp: timestamp, origin: origin,
-                          raw: keepRaw ? Array(value) : nil)
+            let (fields, raw) = try decodeKeepingRaw(value)
+            return Record(fields: fields, key: key, headers: headers, timestamp: timestamp, origin: origin, raw: raw)
         } catch {
             let record = Record(key: key, headers: headers, timestamp: timestamp, origin: origin, raw: Array(value))
             throw SourceDecodeFailure(record: record, error: error)
@@ -93,9 +92,16 @@ public struct SourceDecoder: Sendable {
     public func decodeRecord(
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, headers: [Header], timestamp: Int64, origin: RecordOrigin
     ) throws(RecordError) -> Record {
-        let fields = try decoder.decode(value)
-        return Record(fields: fields, key: key.map { Array($0) }, headers: headers, timestamp: timestamp, origin: origin,
-                      raw: keepRaw ? Array(value) : nil)
+        let (fields, raw) = try decodeKeepingRaw(value)
+        return Record(fields: fields, key: key.map { Array($0) }, headers: headers, timestamp: timestamp, origin: origin, raw: raw)
+    }
+
+    /// The fields, and the copy of the bytes kept in `Record.raw` when `keepRaw`. The fields are decoded from that
+    /// copy, so that a JSON sink recognises it as their source (`Fields.verbatimPrefix(ofJSON:)`).
+    private func decodeKeepingRaw(_ value: UnsafeRawBufferPointer) throws(RecordError) -> (Fields, [UInt8]?) {
+        guard keepRaw else { return (try decoder.decode(value), nil) }
+        let raw = Array(value)
+        return (try decoder.decode(raw), raw)  // decodes from the array's own buffer
     }
 
     /// Decodes one message held in an array.
