@@ -15,8 +15,8 @@ public struct Field: Sendable, Hashable {
 ///
 /// A JSON decoder marks the fields it returns as *verbatim*: they are, in order and unchanged, all the
 /// members of the object in the bytes it read. Appending keeps the mark; changing, removing or replacing one
-/// of those fields drops it. A JSON encoder given the same bytes then copies them instead of writing the
-/// fields again, and writes only the fields appended since (`verbatimPrefix(ofJSON:)`).
+/// of those fields drops it. A JSON encoder given that same buffer (not merely equal bytes) then copies it
+/// instead of writing the fields again, and writes only the fields appended since (`verbatimPrefix(ofJSON:)`).
 public struct Fields: Sendable, RandomAccessCollection, ExpressibleByDictionaryLiteral {
     @usableFromInline var elements: [Field]
     /// The fields, read-only: changes go through the methods below, which keep the verbatim mark honest.

@@ -10,7 +10,7 @@ import Synchronization
 /// touches the task itself only between batches. Only `tracker` is shared (delivery reports acknowledge
 /// outputs from whichever thread serves them), so it sits behind a lock.
 ///
-/// `process` takes the decoded records of one consume batch, pushes them through the operators in
+/// `process` takes the decoded records of one chunk of a consume batch, pushes them through the operators in
 /// topological order (fan-out to every consumer of a node), and hands outputs, dead letters, late records
 /// and published messages to `outputs`.
 final class PartitionTask {

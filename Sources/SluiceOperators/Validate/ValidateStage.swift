@@ -189,9 +189,8 @@ struct Violations {
 final class ConstraintCheck {
     let constraint: FieldConstraint
     private let name: String
-    /// Bit per accepted value type (`Self.bit`); all bits for any type.
-    private let accepted: UInt8
-    private let integralDoublesOnly: Bool
+    /// Accepted types; empty = any.
+    private let types: [FieldType]
     private let required: Bool
     private let nullable: Bool
     private let minimum: FieldConstraint.Bound?
@@ -204,19 +203,7 @@ final class ConstraintCheck {
     init(_ constraint: FieldConstraint) {
         self.constraint = constraint
         name = constraint.name
-        var accepted: UInt8 = 0
-        for t in constraint.types {
-            switch t {
-            case .string: accepted |= Self.bit(.string(""))
-            case .boolean: accepted |= Self.bit(.bool(false))
-            case .object: accepted |= Self.bit(.object([:]))
-            case .array: accepted |= Self.bit(.array([]))
-            case .number: accepted |= Self.bit(.int(0)) | Self.bit(.double(0))
-            case .integer: accepted |= Self.bit(.int(0)) | Self.bit(.double(0))
-            }
-        }
-        self.accepted = constraint.types.isEmpty ? 0xFF : accepted
-        integralDoublesOnly = constraint.types.contains(.integer) && !constraint.types.contains(.number)
+        types = constraint.types
         required = constraint.required
         nullable = constraint.nullable
         minimum = constraint.minimum
@@ -225,18 +212,6 @@ final class ConstraintCheck {
         allowedStrings = strings?.count == constraint.allowed?.count ? strings : nil
         alwaysFull = constraint.name.contains(".") || constraint.pattern != nil || constraint.minLength != nil
             || constraint.maxLength != nil || !constraint.itemTypes.isEmpty || (constraint.allowed != nil && allowedStrings == nil)
-    }
-
-    private static func bit(_ value: Value) -> UInt8 {
-        switch value {
-        case .null: 1
-        case .bool: 2
-        case .int: 4
-        case .double: 8
-        case .string: 16
-        case .array: 32
-        case .object: 64
-        }
     }
 
     /// `nil` when the field is valid, else the first problem found for it.
@@ -251,21 +226,15 @@ final class ConstraintCheck {
         return fields.storage.withUnsafeBufferPointer { storage in
             let value = storage[i].value
             if case .null = value { return nullable }
-            guard accepted & Self.bit(value) != 0 else { return false }
+            guard types.isEmpty || types.contains(where: { FieldConstraint.value(value, is: $0) }) else { return false }
             if let allowedStrings {
                 guard case .string(let s) = value, allowedStrings.contains(s) else { return false }
             }
             if minimum != nil || maximum != nil {
-                let x: Double
-                switch value {
-                case .int(let n): x = Double(n)
-                case .double(let d): x = d
-                default: return false
-                }
+                guard let x = value.asDouble else { return false }
                 if let lo = minimum, lo.exclusive ? !(x > lo.value) : !(x >= lo.value) { return false }
                 if let hi = maximum, hi.exclusive ? !(x < hi.value) : !(x <= hi.value) { return false }
             }
-            if integralDoublesOnly, case .double(let d) = value, !(d.isFinite && d.rounded() == d) { return false }
             return true
         }
     }
