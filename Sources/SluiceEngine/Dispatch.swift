@@ -6,6 +6,8 @@ struct PendingBatch {
     /// The in-flight batch begun during dispatch (copy-only forwarding), if any.
     var seq: UInt64?
     var forwardedCount = 0
+    /// Copies forwarded per sink (counted into the task when the batch runs: the task may be running now).
+    var sunk: [String: Int] = [:]
     /// Consumed messages by source node, decoded later on the thread that runs the task (they stay valid until
     /// the engine releases the consume batch).
     var messages: [Int: [KafkaMessage]] = [:]
@@ -68,9 +70,16 @@ final class DispatchRoute {
     @inline(__always) func forwardedOne() { forwarded += 1 }
     @inline(__always) func sentOne() { sent += 1 }
     @inline(__always) func append(_ message: KafkaMessage) {
-        // A consume batch brings runs of hundreds of messages per partition: start from the task's last list,
-        // which has the capacity such a run needed (a fresh list would grow through allocations each time).
-        if messages.capacity == 0 { swap(&messages, &task.spareMessages) }
+        // Continue the task's list for this node when an earlier run of this batch started one; otherwise start
+        // from the task's last list, which has the capacity such a batch needed (a fresh list would grow through
+        // allocations each time, and large allocations make the allocator consolidate its free lists).
+        if messages.capacity == 0 {
+            if let started = task.pending.messages.removeValue(forKey: node) {
+                messages = started
+            } else {
+                swap(&messages, &task.spareMessages)
+            }
+        }
         messages.append(message)
     }
 
@@ -80,15 +89,11 @@ final class DispatchRoute {
         task.pending.endOffsets[topic] = endOffset
         if forwarded > 0 {
             task.pending.forwardedCount += forwarded
-            for sink in rawSinks { task.counters.sunk[sink, default: 0] += forwarded }
+            for sink in rawSinks { task.pending.sunk[sink, default: 0] += forwarded }
         }
         if sent > 0, let seq { task.tracker.withLock { $0.addOutstanding(seq, count: sent) } }
         if !messages.isEmpty {
-            if task.pending.messages[node] == nil {
-                task.pending.messages[node] = messages
-            } else {
-                task.pending.messages[node]!.append(contentsOf: messages)
-            }
+            task.pending.messages[node] = messages
             messages = []
         }
         endOffset = -1
@@ -157,7 +162,6 @@ extension Engine {
 
     /// Copy-only: hands the consumed bytes straight to the producer (it copies them once).
     private func forward(_ message: KafkaMessage, along r: DispatchRoute) {
-        let seq = r.seq!
         r.forwardedOne()
         for sink in r.rawTopics {
             do {

@@ -137,6 +137,8 @@ extension Engine {
 
     /// Called inside librdkafka's rebalance callback, on the processing thread.
     func rebalanced(_ event: RebalanceEvent) -> [TopicPartition] {
+        // The batch running on the processing threads finishes first: revoked tasks are checkpointed with it.
+        awaitRunningBatch()
         do {
             switch event {
             case .assigned(let tps): return try assign(tps)

@@ -35,10 +35,6 @@ extension Engine {
         }
     }
 
-    func runCommands() {
-        for command in commands.drain() { command(self) }
-    }
-
     /// The current state of `key` in a stateful operator (online feature lookup), from whichever local task
     /// holds it.
     public func lookup(operatorID: String, key: String) throws -> Fields? {

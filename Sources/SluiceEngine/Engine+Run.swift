@@ -23,11 +23,12 @@ extension Engine {
         var progress = ProgressReporter(enabled: options.showProgress)
         let batchMax = max(topology.processing.batch.maxRecords, 1)
         let waitMs = Int32(clamping: max(topology.processing.batch.maxWaitMs, 1))
-        var touched: [PartitionTask] = []
+        var touched: [PartitionTask] = []  // tasks with a gathered batch
         var lastRecordAt = ContinuousClock.now
         var sawRecords = false
 
-        var loopStats = (loops: 0, consume: Duration.zero, process: Duration.zero, other: Duration.zero, records: 0)
+        // Wall time consuming and dispatching, and waiting for the previous batch's tasks to finish.
+        var loopStats = (loops: 0, consume: Duration.zero, joinWait: Duration.zero, records: 0)
         var firstRecord: ContinuousClock.Instant?
         var loopEnded = ContinuousClock.now
         let cpuAtStart = ThreadCPU.sample()
@@ -39,20 +40,23 @@ extension Engine {
                     "loop stats: \(loopStats); first record → loop end, → drained: \(sinceFirst.map { "\($0.0), \($0.1)" } ?? "-")\n".utf8))
             }
         }
+        defer { awaitRunningBatch() }  // also when a step below throws
         while !stopRequested, fatalError == nil {
             let now = Self.nowMillis()
             let t0 = ContinuousClock.now
+            // The previous batch runs on the processing threads meanwhile: consuming and dispatching this one
+            // overlaps with it instead of leaving the cores idle.
             var route: DispatchRoute?
             let count = consumer.consumeRetaining(maxMessages: batchMax, timeoutMs: waitMs) { message in
                 self.dispatch(message, now: now, route: &route, touched: &touched)
             }
             route?.finish()
-            defer { consumer.releaseRetained() }  // after the tasks have decoded them
             let t1 = ContinuousClock.now
+            awaitRunningBatch()
             loopStats.loops += 1
             loopStats.records += count
             loopStats.consume += t1 - t0
-            defer { loopStats.other += ContinuousClock.now - t1 }
+            loopStats.joinWait += ContinuousClock.now - t1
             if count > 0 {
                 lastRecordAt = .now
                 if !sawRecords {
@@ -68,24 +72,25 @@ extension Engine {
                 }
                 return false
             }
-            // Each task decodes and runs its batch on one of the processing threads.
-            workers.run(touched, weight: { $0.pending.messageCount + $0.pending.forwardedCount }) { task in
-                let started = ContinuousClock.now
-                var batch = task.takePending()
-                runBatch(task, &batch, now: now)
-                task.lastBatchSeconds = (ContinuousClock.now - started).seconds
-            }
-            for task in touched { recentBatchSeconds.append(task.lastBatchSeconds) }
-            touched.removeAll(keepingCapacity: true)
-            loopStats.process += ContinuousClock.now - t1
-            for task in tasks.values where task.advanceIdleWatermark(now: now) {
+
+            // Between batches: the tasks are idle (this batch waits in their pending batches).
+            for task in tasks.values where !task.hasPending && task.advanceIdleWatermark(now: now) {
                 var idle = PendingBatch()
                 runBatch(task, &idle, now: now)
             }
-            producer.poll(timeoutMs: 0)
-            runCommands()
+            let pendingRecords = touched.reduce(0) { $0 + $1.pending.messageCount + $1.pending.forwardedCount }
+            var stopping = stopRequested || fatalError != nil
+            if let limit = options.stopAfterRecords, totalRecordsIn + pendingRecords >= limit { stopping = true }
+            if let idle = options.stopWhenIdleMs, sawRecords, ContinuousClock.now - lastRecordAt > .milliseconds(idle) { stopping = true }
+            // Checkpoints, admin commands and stopping see every consumed record processed.
+            let checkpointDue = self.checkpointDue
+            let queued = commands.drain()
+            if stopping || checkpointDue || !queued.isEmpty {
+                runNow(&touched, now: now)
+            }
+            for command in queued { command(self) }
             try applyBackpressure()
-            try periodicCommitOrCheckpoint()
+            try periodicCommitOrCheckpoint(checkpointDue: checkpointDue)
             progress.report(self)
             if ContinuousClock.now - lastStatusRefresh > .seconds(1) {
                 lastStatusRefresh = .now
@@ -94,13 +99,68 @@ extension Engine {
                 recentBatchSeconds.removeAll(keepingCapacity: true)
                 status.update { $0.recentBatchSeconds = observed }
             }
-            if let limit = options.stopAfterRecords, totalRecordsIn >= limit { break }
-            if let idle = options.stopWhenIdleMs, sawRecords, ContinuousClock.now - lastRecordAt > .milliseconds(idle) { break }
+            // The previous batch's messages are decoded: free them. (Freeing them, and serving delivery reports,
+            // while the tasks run costs more CPU than it saves: the threads contend on the allocator and locks.)
+            consumer.releaseRetained(first: releasableMessages)
+            releasableMessages = 0
+            producer.poll(timeoutMs: 0)
+            if stopping { break }
+            start(&touched, now: now)
+            loopEnded = .now
         }
+        awaitRunningBatch()
+        runNow(&touched, now: Self.nowMillis())
         loopEnded = .now
         progress.finish(self)
         try shutdown()
         if let fatalError { throw fatalError }
+    }
+
+    /// Hands each touched task its gathered batch: the tasks' jobs for the processing threads.
+    private func takeBatches(_ touched: inout [PartitionTask], now: Int64) -> [BatchJob] {
+        defer { touched.removeAll(keepingCapacity: true) }
+        return touched.map { BatchJob(task: $0, batch: $0.takePending(), now: now) }
+    }
+
+    /// Runs the touched tasks' batches and waits for them; frees every consumed message.
+    func runNow(_ touched: inout [PartitionTask], now: Int64) {
+        let jobs = takeBatches(&touched, now: now)
+        workers.run(jobs, weight: \.weight) { $0.run(on: self) }
+        finished(jobs)
+        consumer.releaseRetained()
+        releasableMessages = 0
+    }
+
+    /// Starts the touched tasks' batches on the processing threads and returns; `awaitRunningBatch` joins them.
+    private func start(_ touched: inout [PartitionTask], now: Int64) {
+        let jobs = takeBatches(&touched, now: now)
+        guard !jobs.isEmpty else { return }
+        running = RunningBatch(started: workers.start(jobs, weight: \.weight) { $0.run(on: self) }, jobs: jobs,
+                               messages: consumer.retainedCount - releasableMessages)
+    }
+
+    /// Joins the batch started on the processing threads, if any; its consumed messages (the oldest retained)
+    /// may be freed from then on. Called before anything else touches the tasks — also from the rebalance callback.
+    func awaitRunningBatch() {
+        guard let batch = running else { return }
+        running = nil
+        batch.started.wait()
+        finished(batch.jobs)
+        releasableMessages += batch.messages
+    }
+
+    /// After tasks ran: their emptied message lists become the spares the next dispatch fills.
+    private func finished(_ jobs: [BatchJob]) {
+        for job in jobs {
+            recentBatchSeconds.append(job.task.lastBatchSeconds)
+            job.task.recycleMessageList()
+        }
+    }
+
+    /// A stateful (or exactly-once) checkpoint is due: it must see every consumed record processed.
+    var checkpointDue: Bool {
+        (plan.isStateful || exactlyOnce)
+            && ContinuousClock.now - lastCheckpointAt >= .milliseconds(topology.processing.checkpoint.intervalMs)
     }
 
     static func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
@@ -117,6 +177,7 @@ extension Engine {
     /// thread (touches only the task, the producer and the task's locked tracker).
     func runBatch(_ task: PartitionTask, _ batch: inout PendingBatch, now: Int64) {
         task.counters.recordsIn += batch.forwardedCount
+        for (sink, n) in batch.sunk { task.counters.sunk[sink, default: 0] += n }
         let seq: UInt64
         if let begun = batch.seq {
             seq = begun
@@ -140,7 +201,7 @@ extension Engine {
             }
             var spare = consume list
             spare.removeAll(keepingCapacity: true)
-            if spare.capacity > task.spareMessages.capacity { task.spareMessages = spare }
+            if spare.capacity > task.returnedMessages.capacity { task.returnedMessages = spare }
         }
         task.tracker.withLock { $0.seal(seq, adding: outputs.sent) }
     }
@@ -161,7 +222,8 @@ extension Engine {
         guard !sourcesPaused else { return }
         for task in tasks.values {
             let tps = task.topicPartitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) }
-            let inFlight = task.tracker.withLock { $0.inFlight }
+            // The batch consumed and about to start counts too: pausing now cannot take it back.
+            let inFlight = task.tracker.withLock { $0.inFlight } + (task.hasPending ? 1 : 0)
             if inFlight > maxInFlightSeen {
                 maxInFlightSeen = inFlight
                 status.update { $0.maxInFlightBatches = inFlight }
@@ -170,18 +232,18 @@ extension Engine {
                 try consumer.pause(tps)
                 task.isPaused = true
                 status.update { $0.backpressurePauses += 1 }
-            } else if task.isPaused && task.tracker.withLock { $0.inFlight } <= limit / 2 {
+            } else if task.isPaused && task.tracker.withLock({ $0.inFlight }) <= limit / 2 {
                 try consumer.resume(tps)
                 task.isPaused = false
             }
         }
     }
 
-    /// Stateless topologies commit acknowledged offsets every second; stateful ones checkpoint on the interval.
-    func periodicCommitOrCheckpoint() throws {
-        let interval = Duration.milliseconds(topology.processing.checkpoint.intervalMs)
+    /// Stateless topologies commit acknowledged offsets every second; stateful ones checkpoint on the interval
+    /// (`checkpointDue`, decided before the pending batch was run).
+    func periodicCommitOrCheckpoint(checkpointDue: Bool) throws {
         if plan.isStateful || exactlyOnce {
-            if ContinuousClock.now - lastCheckpointAt >= interval { try checkpoint(tasks: Array(tasks.keys), reason: "interval") }
+            if checkpointDue { try checkpoint(tasks: Array(tasks.keys), reason: "interval") }
         } else if ContinuousClock.now - lastCommitAt >= .seconds(1) {
             try commitCompleted(tasks: Array(tasks.keys), async: true)
             lastCommitAt = .now
@@ -227,4 +289,27 @@ extension Engine {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// One task's share of a consume batch, for a processing thread.
+struct BatchJob {
+    let task: PartitionTask
+    var batch: PendingBatch
+    let now: Int64
+    var weight: Int { batch.messageCount + batch.forwardedCount }
+
+    func run(on engine: Engine) {
+        let started = ContinuousClock.now
+        var batch = batch
+        engine.runBatch(task, &batch, now: now)
+        task.lastBatchSeconds = (ContinuousClock.now - started).seconds
+    }
+}
+
+/// A consume batch running on the processing threads while the engine consumes the next.
+struct RunningBatch {
+    let started: ProcessingThreads.Started
+    let jobs: [BatchJob]
+    /// How many of the consumer's retained messages (the oldest) are this batch's.
+    let messages: Int
 }

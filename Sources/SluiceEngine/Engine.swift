@@ -53,6 +53,10 @@ public final class Engine: @unchecked Sendable {
     /// Runs tasks' batches side by side (`processing.threads`).
     lazy var workers = ProcessingThreads(count: topology.processing.threads)
     var retired = TaskCounters()
+    /// The consume batch running on the processing threads while the next is consumed.
+    var running: RunningBatch?
+    /// How many of the consumer's retained messages (the oldest) belong to batches already run.
+    var releasableMessages = 0
     var lastCheckpointAt = ContinuousClock.now
     var lastCommitAt = ContinuousClock.now
     var transactionOpen = false

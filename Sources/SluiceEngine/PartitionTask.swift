@@ -35,9 +35,17 @@ final class PartitionTask {
     /// The consume batch being gathered for this task, and whether it is on the engine's list of tasks to run.
     var pending = PendingBatch()
     var hasPending = false
-    /// A message list that was run and emptied, kept with its capacity for the next run of this task's messages
-    /// (touched by the engine thread while dispatching and by the task's thread while running, never both at once).
+    /// A message list that was run and emptied, kept with its capacity for the next batch of this task's messages
+    /// (the engine thread's, for dispatching). The task's thread leaves the list it emptied in `returnedMessages`
+    /// — the engine may be dispatching the next batch meanwhile — and the engine takes it back after the join.
     var spareMessages: [KafkaMessage] = []
+    var returnedMessages: [KafkaMessage] = []
+
+    /// Takes back the list the last batch emptied (engine thread, after the batch was joined).
+    func recycleMessageList() {
+        if returnedMessages.capacity > spareMessages.capacity { swap(&spareMessages, &returnedMessages) }
+        returnedMessages = []
+    }
     /// Set when the engine drops the task (its partition was revoked or lost).
     var isRemoved = false
     /// How long its last batch took (for the latency histogram).
@@ -151,9 +159,13 @@ final class PartitionTask {
             let node = plan.nodes[i]
             switch node.kind {
             case .source, .repartitionSource:
-                let records = inputs.removeValue(forKey: i) ?? []
+                var records = inputs.removeValue(forKey: i) ?? []
                 counters.recordsIn += records.count
-                mainOut[i] = records
+                swap(&records, &mainOut[i, default: []])
+                // The previous chunk's list, emptied by its reader, goes back for the next chunk to be decoded
+                // into: one list per source node for the task's life rather than a large allocation per chunk.
+                records.removeAll(keepingCapacity: true)
+                if records.capacity > 0 { inputs[i] = records }
             case .operator:
                 let op = operators[i]!
                 scratch.removeAll()

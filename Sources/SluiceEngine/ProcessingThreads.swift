@@ -1,42 +1,78 @@
 import Dispatch
+import Synchronization
 
 /// Runs one consume batch's task jobs side by side on up to `count` threads (the calling thread among them)
 /// and returns when all are done: tasks share nothing but the producer and their locked trackers, so a batch
 /// fans out and joins again before the engine touches checkpoints, commits or rebalances.
 struct ProcessingThreads {
     let count: Int
+    /// One serial queue per thread for `start`: serial queues get threads of their own, beyond the shared pool's
+    /// one per core, so jobs started from a pool thread (which then blocks consuming) still run side by side.
+    private let queues: [DispatchQueue]
 
-    init(count: Int) { self.count = max(1, count) }
+    init(count: Int) {
+        self.count = max(1, count)
+        queues = (0..<self.count).map { DispatchQueue(label: "sluice.processing.\($0)") }
+    }
 
-    /// Runs `body` for every job, spreading jobs over the threads by `weight` (heaviest first, each to the
-    /// least loaded thread). One job, or one thread: runs them in order on the calling thread.
+    /// Runs `body` for every job. Jobs go heaviest first (by `weight`) to whichever thread is free next: the
+    /// cores are shared with librdkafka's threads, so a split fixed in advance leaves one thread waiting for the
+    /// other at the join. One job, or one thread: runs them in order on the calling thread.
     func run<Job>(_ jobs: [Job], weight: (Job) -> Int, _ body: (Job) -> Void) {
         guard count > 1, jobs.count > 1 else {
             for job in jobs { body(job) }
             return
         }
-        let groups = Self.balance(jobs, into: min(count, jobs.count), weight: weight)
+        let ordered = Self.claimOrder(jobs, weight: weight)
+        let next = JobCursor()
         withoutActuallyEscaping(body) { body in
-            // Each group's jobs are touched by exactly one thread, and `body` outlives the join below.
-            let shared = UncheckedShare((groups, body))
-            DispatchQueue.concurrentPerform(iterations: groups.count) { g in
-                for job in shared.value.0[g] { shared.value.1(job) }
+            // Each job is claimed by exactly one thread, and `body` outlives the join below.
+            let shared = UncheckedShare((ordered, body))
+            DispatchQueue.concurrentPerform(iterations: min(count, jobs.count)) { _ in
+                while true {
+                    let i = next.claim()
+                    guard i < shared.value.0.count else { return }
+                    shared.value.1(shared.value.0[i])
+                }
             }
         }
     }
 
-    /// Greedy longest-first split of `jobs` into `n` groups of similar total weight.
-    static func balance<Job>(_ jobs: [Job], into n: Int, weight: (Job) -> Int) -> [[Job]] {
-        var groups = [[Job]](repeating: [], count: n)
-        var loads = [Int](repeating: 0, count: n)
-        let weighted = jobs.map { ($0, weight($0)) }.sorted { $0.1 > $1.1 }
-        for (job, w) in weighted {
-            let lightest = loads.indices.min { loads[$0] < loads[$1] }!
-            groups[lightest].append(job)
-            loads[lightest] += w
+    /// As `run`, but on background threads, returning at once: the caller goes on (consuming the next batch)
+    /// and joins with `Started.wait()` before it touches what the jobs touch.
+    func start<Job>(_ jobs: [Job], weight: (Job) -> Int, _ body: @escaping (Job) -> Void) -> Started {
+        let group = DispatchGroup()
+        let shared = UncheckedShare((Self.claimOrder(jobs, weight: weight), body))
+        let next = JobCursor()
+        for queue in queues.prefix(jobs.count) {
+            queue.async(group: group) {
+                while true {
+                    let i = next.claim()
+                    guard i < shared.value.0.count else { return }
+                    shared.value.1(shared.value.0[i])
+                }
+            }
         }
-        return groups.filter { !$0.isEmpty }
+        return Started(group: group)
     }
+
+    /// Jobs handed to background threads by `start`.
+    struct Started {
+        let group: DispatchGroup
+        func wait() { group.wait() }
+    }
+
+    /// The order threads claim jobs in: heaviest first, so the last jobs to start are the short ones.
+    static func claimOrder<Job>(_ jobs: [Job], weight: (Job) -> Int) -> [Job] {
+        jobs.enumerated().map { ($0.element, weight($0.element), $0.offset) }
+            .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.2 < $1.2 }.map(\.0)
+    }
+}
+
+/// The index of the next unclaimed job.
+private final class JobCursor: Sendable {
+    private let next = Atomic<Int>(0)
+    func claim() -> Int { next.add(1, ordering: .relaxed).oldValue }
 }
 
 /// Carries values a fork-join hands to its threads, which the caller guarantees they use without conflict.

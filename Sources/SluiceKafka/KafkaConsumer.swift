@@ -144,6 +144,17 @@ public final class KafkaConsumer: @unchecked Sendable {
         retained.removeAll(keepingCapacity: true)
     }
 
+    /// How many messages `consumeRetaining` keeps (oldest first).
+    public var retainedCount: Int { retained.count }
+
+    /// Frees the oldest `count` kept messages — one consume batch, once it is decoded, while the next batch's
+    /// messages stay valid.
+    public func releaseRetained(first count: Int) {
+        let n = min(count, retained.count)
+        for message in retained[..<n] { rd_kafka_message_destroy(message) }
+        retained.removeFirst(n)
+    }
+
     private func consume(maxMessages: Int, timeoutMs: Int32, retaining: Bool, _ body: (KafkaMessage) -> Void) -> Int {
         let n = rd_kafka_consume_batch_queue(queue, Int32(timeoutMs), batch, min(maxMessages, batchCapacity))
         guard n > 0 else { return 0 }

@@ -5,13 +5,11 @@ import Testing
 
 @Suite("Processing threads")
 struct ProcessingThreadsTests {
-    @Test("balancing puts the heaviest jobs on different threads and keeps every job once")
-    func balance() {
-        let groups = ProcessingThreads.balance([9, 1, 8, 2, 7, 3], into: 2, weight: { $0 })
-        #expect(groups.count == 2)
-        #expect(groups.map { $0.reduce(0, +) }.sorted() == [15, 15])
-        #expect(groups.flatMap { $0 }.sorted() == [1, 2, 3, 7, 8, 9])
-        #expect(ProcessingThreads.balance([5], into: 3, weight: { $0 }) == [[5]])
+    @Test("threads claim the heaviest jobs first; equal weights keep their order")
+    func claimOrder() {
+        #expect(ProcessingThreads.claimOrder([9, 1, 8, 2, 7, 3], weight: { $0 }) == [9, 8, 7, 3, 2, 1])
+        #expect(ProcessingThreads.claimOrder(["a", "bb", "c", "dd"], weight: { $0.count }) == ["bb", "dd", "a", "c"])
+        #expect(ProcessingThreads.claimOrder([Int](), weight: { $0 }).isEmpty)
     }
 
     @Test("every job runs exactly once, whatever the thread count; one thread means the calling thread", arguments: [1, 2, 4])
