@@ -27,8 +27,9 @@ extension Engine {
         var lastRecordAt = ContinuousClock.now
         var sawRecords = false
 
-        // Wall time consuming and dispatching, and waiting for the previous batch's tasks to finish.
-        var loopStats = (loops: 0, consume: Duration.zero, joinWait: Duration.zero, records: 0)
+        // Wall time consuming and dispatching, and waiting for the previous batch's tasks to finish; how many
+        // batches ran at once (not overlapped) for a checkpoint, command or stop.
+        var loopStats = (loops: 0, consume: Duration.zero, joinWait: Duration.zero, records: 0, drained: 0)
         var firstRecord: ContinuousClock.Instant?
         var loopEnded = ContinuousClock.now
         let cpuAtStart = ThreadCPU.sample()
@@ -86,6 +87,7 @@ extension Engine {
             let checkpointDue = self.checkpointDue
             let queued = commands.drain()
             if stopping || checkpointDue || !queued.isEmpty {
+                loopStats.drained += 1
                 runNow(&touched, now: now)
             }
             for command in queued { command(self) }

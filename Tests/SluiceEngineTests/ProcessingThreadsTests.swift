@@ -26,4 +26,20 @@ struct ProcessingThreadsTests {
         #expect(seen.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0..<64).map { ($0, 1) }))
         if threads == 1 { #expect(threadIDs.withLock { $0.count } == 1) }
     }
+
+    @Test("start returns while its jobs run; wait joins them, each run once, side by side on their own threads", arguments: [1, 2, 3])
+    func startThenWait(threads: Int) {
+        let seen = Mutex<[Int: Int]>([:])
+        let release = DispatchSemaphore(value: 0)
+        let workers = ProcessingThreads(count: threads)
+        // Every job waits for the caller: `start` returning proves the caller is not one of the job threads.
+        let started = workers.start(Array(0..<12), weight: { $0 }) { job in
+            release.wait()
+            seen.withLock { $0[job, default: 0] += 1 }
+        }
+        #expect(seen.withLock { $0.isEmpty })
+        for _ in 0..<12 { release.signal() }
+        started.wait()
+        #expect(seen.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0..<12).map { ($0, 1) }))
+    }
 }
