@@ -135,7 +135,7 @@ extension Engine {
         let sourceID = plan.nodes[node].id
         let topic = task.topic(ofNode: node)
         let assigner = factory.eventTimeAssigner(sourceID)
-        var records = batch.inputs.removeValue(forKey: node) ?? []
+        var records = batch.inputs.removeValue(forKey: node) ?? task.takeRecordList(forNode: node)
         records.reserveCapacity(records.count + messages.count)
         for message in messages {
             let origin = RecordOrigin(topic: topic, partition: message.partition, offset: message.offset)

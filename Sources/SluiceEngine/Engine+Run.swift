@@ -293,16 +293,25 @@ extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
-/// One task's share of a consume batch, for a processing thread.
-struct BatchJob {
+/// One task's share of a consume batch, for a processing thread. A class: the thread takes the batch out, so
+/// its lists are uniquely referenced and are emptied and reused in place rather than copied.
+final class BatchJob {
     let task: PartitionTask
-    var batch: PendingBatch
+    private var batch: PendingBatch
     let now: Int64
-    var weight: Int { batch.messageCount + batch.forwardedCount }
+    let weight: Int
+
+    init(task: PartitionTask, batch: PendingBatch, now: Int64) {
+        self.task = task
+        self.batch = batch
+        self.now = now
+        weight = batch.messageCount + batch.forwardedCount
+    }
 
     func run(on engine: Engine) {
         let started = ContinuousClock.now
-        var batch = batch
+        var batch = PendingBatch()
+        swap(&batch, &self.batch)
         engine.runBatch(task, &batch, now: now)
         task.lastBatchSeconds = (ContinuousClock.now - started).seconds
     }

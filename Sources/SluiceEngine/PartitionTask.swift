@@ -61,6 +61,12 @@ final class PartitionTask {
         return taken
     }
 
+    /// Emptied record lists by source node, for the next chunk's decoded records (the task's thread only).
+    private var spareInputs: [Int: [Record]] = [:]
+
+    /// An empty list, with the capacity earlier chunks needed, to decode a chunk from `node` into.
+    func takeRecordList(forNode node: Int) -> [Record] { spareInputs.removeValue(forKey: node) ?? [] }
+
     // Per-node scratch, reused between batches.
     private var mainOut: [Int: [Record]] = [:]
     private var namedOut: [Int: [String: [Record]]] = [:]
@@ -162,10 +168,10 @@ final class PartitionTask {
                 var records = inputs.removeValue(forKey: i) ?? []
                 counters.recordsIn += records.count
                 swap(&records, &mainOut[i, default: []])
-                // The previous chunk's list, emptied by its reader, goes back for the next chunk to be decoded
+                // The previous chunk's list, emptied by its reader, is kept for the next chunk to be decoded
                 // into: one list per source node for the task's life rather than a large allocation per chunk.
                 records.removeAll(keepingCapacity: true)
-                if records.capacity > 0 { inputs[i] = records }
+                if records.capacity > 0 { spareInputs[i] = records }
             case .operator:
                 let op = operators[i]!
                 scratch.removeAll()
