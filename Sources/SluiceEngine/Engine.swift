@@ -11,8 +11,8 @@ import Synchronization
 /// run on `processing.threads` threads.
 ///
 /// The hot path is synchronous and batch-oriented: consume a batch and sort its messages by task, then decode
-/// and run every task's batch through its operators (tasks side by side on the processing threads), hand
-/// outputs to the producer, serve delivery reports. Offsets are committed only once every
+/// and run every task's batch through its operators (tasks side by side on the processing threads, while the
+/// engine thread consumes the next batch), hand outputs to the producer, serve delivery reports. Offsets are committed only once every
 /// output derived from them is acknowledged (and, for stateful topologies, covered by a checkpoint).
 ///
 /// ```swift
@@ -38,7 +38,9 @@ public final class Engine: @unchecked Sendable {
     /// The same, built once in librdkafka's form (set with the producer).
     var prebuiltLineage: KafkaProducer.PrebuiltHeaders?
 
-    // Engine state, touched only by the thread inside `run` (and not while tasks run on the processing threads).
+    // Engine state, touched only by the thread inside `run`; tasks are added and removed only between batches (the
+    // processing threads at most read `taskSlots`, serving delivery reports while they wait for room in the
+    // producer queue).
     var tasks: [TaskKey: PartitionTask] = [:]
     /// Tasks by the slot their delivery tokens carry (slot 0 is never used; a removed task leaves nil).
     var taskSlots: [PartitionTask?] = [nil]

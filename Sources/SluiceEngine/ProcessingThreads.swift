@@ -1,9 +1,10 @@
 import Dispatch
 import Synchronization
 
-/// Runs one consume batch's task jobs side by side on up to `count` threads (the calling thread among them)
-/// and returns when all are done: tasks share nothing but the producer and their locked trackers, so a batch
-/// fans out and joins again before the engine touches checkpoints, commits or rebalances.
+/// Runs one consume batch's task jobs side by side on up to `count` threads: `run` with the calling thread among
+/// them, returning when all are done; `start` on threads of its own, returning at once (the engine consumes the
+/// next batch meanwhile) with a handle to join. Tasks share nothing but the producer and their locked trackers,
+/// so a batch fans out and joins again before the engine touches checkpoints, commits or rebalances.
 struct ProcessingThreads {
     let count: Int
     /// One serial queue per thread for `start`: serial queues get threads of their own, beyond the shared pool's
