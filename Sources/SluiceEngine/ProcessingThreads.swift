@@ -24,18 +24,10 @@ struct ProcessingThreads {
             for job in jobs { body(job) }
             return
         }
-        let ordered = Self.claimOrder(jobs, weight: weight)
-        let next = JobCursor()
         withoutActuallyEscaping(body) { body in
-            // Each job is claimed by exactly one thread, and `body` outlives the join below.
-            let shared = UncheckedShare((ordered, body))
-            DispatchQueue.concurrentPerform(iterations: min(count, jobs.count)) { _ in
-                while true {
-                    let i = next.claim()
-                    guard i < shared.value.0.count else { return }
-                    shared.value.1(shared.value.0[i])
-                }
-            }
+            // The queue holding `body` is released once the join below returns: `body` does not escape.
+            let queue = ClaimQueue(Self.claimOrder(jobs, weight: weight), body)
+            DispatchQueue.concurrentPerform(iterations: min(count, jobs.count)) { _ in queue.work() }
         }
     }
 
@@ -43,16 +35,9 @@ struct ProcessingThreads {
     /// and joins with `Started.wait()` before it touches what the jobs touch.
     func start<Job>(_ jobs: [Job], weight: (Job) -> Int, _ body: @escaping (Job) -> Void) -> Started {
         let group = DispatchGroup()
-        let shared = UncheckedShare((Self.claimOrder(jobs, weight: weight), body))
-        let next = JobCursor()
-        for queue in queues.prefix(jobs.count) {
-            queue.async(group: group) {
-                while true {
-                    let i = next.claim()
-                    guard i < shared.value.0.count else { return }
-                    shared.value.1(shared.value.0[i])
-                }
-            }
+        let queue = ClaimQueue(Self.claimOrder(jobs, weight: weight), body)
+        for thread in queues.prefix(jobs.count) {
+            thread.async(group: group) { queue.work() }
         }
         return Started(group: group)
     }
@@ -70,14 +55,23 @@ struct ProcessingThreads {
     }
 }
 
-/// The index of the next unclaimed job.
-private final class JobCursor: Sendable {
+/// Jobs in claim order, shared by the threads of one fork-join: each thread runs the next unclaimed job until
+/// none is left, so every job runs exactly once.
+private final class ClaimQueue<Job>: @unchecked Sendable {
+    private let jobs: [Job]
+    private let body: (Job) -> Void
     private let next = Atomic<Int>(0)
-    func claim() -> Int { next.add(1, ordering: .relaxed).oldValue }
-}
 
-/// Carries values a fork-join hands to its threads, which the caller guarantees they use without conflict.
-private struct UncheckedShare<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+    init(_ jobs: [Job], _ body: @escaping (Job) -> Void) {
+        self.jobs = jobs
+        self.body = body
+    }
+
+    func work() {
+        while true {
+            let i = next.add(1, ordering: .relaxed).oldValue
+            guard i < jobs.count else { return }
+            body(jobs[i])
+        }
+    }
 }
