@@ -1,7 +1,7 @@
 // Per-record cost of a features configuration like examples/fraud-detection.sketch.yaml, next to a
 // plain dictionary increment per record measured in the same run.
 //
-//   swift run -c release SluiceFeaturesBench [events] [users] [only]
+//   swift run -c release SluiceFeaturesBench [events] [users] [only] [span-ms]
 // `only` (optional) runs a single section for profiling: per_event, on_close or overhead.
 #if canImport(Glibc)
 import Glibc
@@ -25,7 +25,9 @@ struct SplitMix {
 let args = CommandLine.arguments
 let eventCount = args.count > 1 ? Int(args[1]) ?? 1_000_000 : 1_000_000
 let userCount = args.count > 2 ? Int(args[2]) ?? 10_000 : 10_000
-let only = args.count > 3 ? args[3] : nil
+let only = args.count > 3 && args[3] != "all" ? args[3] : nil
+/// Event-time span of the stream (default one day; the end-to-end S3 stream spans events × 20 ms).
+let spanMs = args.count > 4 ? Int64(args[4]) ?? 86_400_000 : 86_400_000
 let batchSize = 1_024
 
 // Inputs are generated up front so that only processing is timed.
@@ -36,7 +38,7 @@ var times: [Int64] = []
 var records: [Record] = []
 keys.reserveCapacity(eventCount); times.reserveCapacity(eventCount); records.reserveCapacity(eventCount)
 let start: Int64 = 1_714_521_600_000
-let step: Int64 = 86_400_000 / Int64(eventCount)   // one day of events
+let step: Int64 = spanMs / Int64(eventCount)
 for i in 0..<eventCount {
     let jitter = Int64(rng.next() % 2_000)              // up to 2 s out of order
     let t = start + Int64(i) * step - jitter
@@ -96,7 +98,16 @@ let config = FeatureEngine.Configuration(
     var i = 0
     while i < eventCount {
         let end = min(i + batchSize, eventCount)
-        for j in i..<end { engine.process(records[j], key: keys[j], eventTime: times[j], into: &out) }
+        // The operator's pipeline (FeaturesStage): each key's row fetched three records ahead, its buffers'
+        // heads two ahead and their tails one ahead.
+        var slots = [FeatureEngine.StateSlot?](repeating: nil, count: 4)
+        for j in i..<min(i + 3, end) { slots[j & 3] = engine.prefetchRow(key: keys[j]) }
+        for j in i..<end {
+            if j + 3 < end { slots[(j + 3) & 3] = engine.prefetchRow(key: keys[j + 3]) }
+            if j + 2 < end, let s = slots[(j + 2) & 3] { engine.prefetchStorage(s) }
+            if j + 1 < end, let s = slots[(j + 1) & 3] { engine.prefetchTails(s) }
+            engine.process(records[j], key: keys[j], slot: slots[j & 3], eventTime: times[j], into: &out)
+        }
         produced += out.count
         out.removeAll(keepingCapacity: true)
         i = end

@@ -178,6 +178,10 @@ extension Engine {
         var starts: [TopicPartition] = []
         status.update { $0.restoring = true }
         defer { status.update { $0.restoring = false } }
+        // With no task before, all state is as restored (or empty) once this returns: the checkpoint interval
+        // counts from then, not from start-up (joining the group and restoring can take seconds).
+        let firstTasks = tasks.isEmpty
+        defer { if firstTasks { lastCheckpointAt = .now } }
         for key in taskKeys(for: tps) where tasks[key] == nil {
             let sub = plan.subtopologies[key.subtopology]
             let task = try PartitionTask(
