@@ -2,7 +2,8 @@
 // plain dictionary increment per record measured in the same run.
 //
 //   swift run -c release SluiceFeaturesBench [events] [users] [only] [span-ms]
-// `only` (optional) runs a single section for profiling: per_event, on_close or overhead.
+// `only` (optional) runs a single section for profiling: per_event, on_close, overhead or one aggregate's name
+// (`all`: every section).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -119,6 +120,9 @@ if let only {
     switch only {
     case "per_event": _ = measure("features per_event (4 aggregates)") { runEngine(.perEvent) }
     case "on_close": _ = measure("features on_close (4 aggregates)") { runEngine(.onClose) }
+    case let name where config.aggregates.contains { $0.name == name }:
+        let spec = config.aggregates.first { $0.name == name }!
+        _ = measure("  alone: \(name)") { single(spec) }
     default: _ = measure("  alone: count over unbounded (engine overhead)") { single(AggregateSpec("n", .count, window: .unbounded)) }
     }
     exit(0)
