@@ -3,6 +3,9 @@ import SluiceCore
 /// A mergeable aggregate state. `add` sees only entries with an input (`present`); `merge` combines
 /// the state of a *later or disjoint* stretch of time (panes and sessions merge in time order).
 protocol Accumulator {
+    /// The form a pane series' raw log keeps this accumulator's entries in: `CompactEntry` unless `add`
+    /// reads `Entry.value`.
+    associatedtype Stored: StoredEntry = CompactEntry
     init(_ function: AggregateFunction)
     mutating func add(_ e: Entry)
     mutating func merge(_ other: Self)
@@ -35,23 +38,33 @@ struct CountAcc: Accumulator {
     init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) { n = try r.i64() }
 }
 
-/// Sum and mean. The mean is Σ/n rather than Welford's running mean so that it is exact whenever the
-/// sum is (integer-valued inputs), independent of the order panes were merged in.
+/// sum: a total and a count (the count makes the state the same as mean's).
 struct SumAcc: Accumulator {
     var sum: Double = 0
     var n: Int64 = 0
-    let isMean: Bool
-    init(_ function: AggregateFunction) { isMean = function == .mean }
+    init(_ function: AggregateFunction) {}
     mutating func add(_ e: Entry) { sum += e.num; n += 1 }
     mutating func merge(_ o: SumAcc) { sum += o.sum; n += o.n }
-    func result(at t: Int64) -> Value {
-        if !isMean { return .double(sum) }
-        return n == 0 ? .null : .double(sum / Double(n))
-    }
+    func result(at t: Int64) -> Value { .double(sum) }
     func encode(into w: inout StateWriter) { w.f64(sum); w.i64(n) }
     init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) {
-        self.init(function)
         sum = try r.f64(); n = try r.i64()
+    }
+}
+
+/// mean: sum's state, read as Σ/n. Σ/n rather than Welford's running mean, so that it is exact whenever the
+/// sum is (integer-valued inputs), independent of the order panes were merged in. A type of its own rather
+/// than a flag in `SumAcc`, so that the state stays 16 bytes (a pane holds two, and a sliding window's query
+/// reads every pane).
+struct MeanAcc: Accumulator {
+    var total: SumAcc
+    init(_ function: AggregateFunction) { total = SumAcc(function) }
+    mutating func add(_ e: Entry) { total.add(e) }
+    mutating func merge(_ o: MeanAcc) { total.merge(o.total) }
+    func result(at t: Int64) -> Value { total.n == 0 ? .null : .double(total.sum / Double(total.n)) }
+    func encode(into w: inout StateWriter) { total.encode(into: &w) }
+    init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) {
+        total = try SumAcc(decoding: &r, function)
     }
 }
 
@@ -84,6 +97,7 @@ struct ExtremumAcc: Accumulator {
 /// `first` / `last`: the input of the earliest / latest event. Ties in event time go to the earlier /
 /// later arrival: `add` runs in arrival order within a stretch, and stretches never share a time.
 struct EdgeAcc: Accumulator {
+    typealias Stored = Entry
     var time: Int64 = 0
     var value: Value = .null
     var has = false
@@ -122,6 +136,7 @@ struct LatestAcc: Accumulator {
 }
 
 struct LastKAcc: Accumulator {
+    typealias Stored = Entry
     /// Oldest first; at most `k`.
     var items: [(time: Int64, value: Value)] = []
     let k: Int

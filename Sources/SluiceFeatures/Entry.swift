@@ -94,6 +94,51 @@ struct Entry {
     }
 }
 
+/// What a raw log keeps of an entry (see `Accumulator.Stored`).
+protocol StoredEntry {
+    /// Whether this form keeps all of `e` (restored state is checked with it).
+    static func keepsAll(of e: Entry) -> Bool
+    init(_ e: Entry)
+    var time: Int64 { get }
+    var present: Bool { get }
+    /// The entry as it was stored.
+    var entry: Entry { get }
+}
+
+extension Entry: StoredEntry {
+    static func keepsAll(of e: Entry) -> Bool { true }
+    init(_ e: Entry) { self = e }
+    var entry: Entry { self }
+}
+
+/// An entry without its input value: its time, its number or its hash (whichever the function uses:
+/// `Entry.make` never sets both) and whether it had input. 24 bytes instead of 48, so the raw entries of
+/// every aggregate but first, last and last_k take half the memory (and the cache lines) they did.
+struct CompactEntry: StoredEntry {
+    let time: Int64
+    private let payload: UInt64
+    /// 1: present; 2: `payload` is the hash (otherwise the number's bits).
+    private let flags: UInt8
+
+    static func keepsAll(of e: Entry) -> Bool { e.value.isNull && (e.bits == 0 || e.num.bitPattern == 0) }
+
+    init(_ e: Entry) {
+        assert(Self.keepsAll(of: e), "a compact entry keeps no value and one of number and hash")
+        time = e.time
+        let isHash = e.bits != 0
+        payload = isHash ? e.bits : e.num.bitPattern
+        flags = (e.present ? 1 : 0) | (isHash ? 2 : 0)
+    }
+
+    var present: Bool { flags & 1 != 0 }
+
+    var entry: Entry {
+        flags & 2 != 0
+            ? Entry(time: time, bits: payload, present: present)
+            : Entry(time: time, num: Double(bitPattern: payload), present: present)
+    }
+}
+
 extension FeatureInput {
     var fieldName: String? { if case .field(let f) = self { f } else { nil } }
 }

@@ -65,7 +65,7 @@ struct PaneSeries<A: Accumulator>: Series {
     /// dead prefix is compacted (see `RawLog` for why).
     var panes: [Pane] = []
     var head = 0
-    var raw = RawLog()
+    var raw = RawLog<A.Stored>()
     /// Aligned windows ending at or before this time are closed.
     var closedThrough: Int64 = .min
 
@@ -100,7 +100,7 @@ struct PaneSeries<A: Accumulator>: Series {
         panes[i - 1].minTime = min(panes[i - 1].minTime, e.time)
         panes[i - 1].maxTime = max(panes[i - 1].maxTime, e.time)
         panes[i - 1].count += 1
-        raw.insert(e)
+        raw.insert(A.Stored(e))
     }
 
     func value(at t: Int64) -> Value {
@@ -158,7 +158,7 @@ struct PaneSeries<A: Accumulator>: Series {
         var j = raw.lowerBound(from)
         let n = raw.items.count
         while j < n && raw.items[j].time <= to {
-            if raw.items[j].present { a.add(raw.items[j]) }
+            if raw.items[j].present { a.add(raw.items[j].entry) }
             j += 1
         }
         return a
@@ -240,7 +240,7 @@ struct PaneSeries<A: Accumulator>: Series {
         while j < n && raw.items[j].time < bound {
             let idx = paneIndex(raw.items[j].time)
             while panes[p].index < idx { p += 1 }
-            if raw.items[j].present { panes[p].settled.addSettled(raw.items[j]) }
+            if raw.items[j].present { panes[p].settled.addSettled(raw.items[j].entry) }
             j += 1
         }
         raw.advance(by: j - raw.head)
@@ -276,7 +276,7 @@ struct PaneSeries<A: Accumulator>: Series {
     /// newest.
     static var prefetchedArrays: [PrefetchedArray] {
         [PrefetchedArray(offset: MemoryLayout<Self>.offset(of: \.panes)!, elementStride: MemoryLayout<Pane>.stride),
-         PrefetchedArray(offset: MemoryLayout<Self>.offset(of: \Self.raw.items)!, elementStride: MemoryLayout<Entry>.stride)]
+         PrefetchedArray(offset: MemoryLayout<Self>.offset(of: \Self.raw.items)!, elementStride: MemoryLayout<A.Stored>.stride)]
     }
 
     /// Layout 2: closed-through, the live pane count, then per pane: its index (delta from the previous
@@ -304,7 +304,7 @@ struct PaneSeries<A: Accumulator>: Series {
             w.zigzag(p.maxTime &- paneStart)
             var previous = paneStart
             for k in begin..<j {
-                raw.items[k].encode(into: &w, after: previous)
+                raw.items[k].entry.encode(into: &w, after: previous)
                 previous = raw.items[k].time
             }
         }
@@ -341,10 +341,18 @@ struct PaneSeries<A: Accumulator>: Series {
                 }
                 previous = e.time
                 lastTime = e.time
+                try Self.checkStorable(e, at: r.pos)
                 if storedFull == nil && e.present { full.add(e) }
-                raw.items.append(e)
+                raw.items.append(A.Stored(e))
             }
             panes.append(Pane(index: idx, settled: settled, full: full, minTime: minTime, maxTime: maxTime, count: Int(count)))
+        }
+    }
+
+    /// A restored raw entry must fit the form this accumulator keeps: one this engine wrote always does.
+    private static func checkStorable(_ e: Entry, at offset: Int) throws(FeatureError) {
+        guard A.Stored.keepsAll(of: e) else {
+            throw FeatureError(.corruptState, "raw entry has fields its aggregate does not use", context: ["offset": "\(offset)"])
         }
     }
 
@@ -370,7 +378,8 @@ struct PaneSeries<A: Accumulator>: Series {
                     throw FeatureError(.corruptState, "raw entry outside its pane or out of order", context: ["offset": "\(r.pos)"])
                 }
                 lastTime = e.time
-                raw.items.append(e)
+                try Self.checkStorable(e, at: r.pos)
+                raw.items.append(A.Stored(e))
             }
         }
     }

@@ -4,9 +4,9 @@
 /// allocation, and dropping or settling the oldest entries moves an index instead of shifting (or
 /// freeing) storage on every event. The dead prefix is compacted once it is at least as long as the
 /// live part, so the work stays amortised O(1) per entry and the capacity is reused.
-struct RawLog {
+struct RawLog<Item: StoredEntry> {
     /// Live entries are `items[head...]`, sorted by time; equal times keep arrival order.
-    var items: [Entry] = []
+    var items: [Item] = []
     var head = 0
 
     var isEmpty: Bool { head == items.count }
@@ -14,7 +14,7 @@ struct RawLog {
     /// Time of the oldest live entry (`Int64.max` when empty).
     var oldestTime: Int64 { head < items.count ? items[head].time : .max }
 
-    mutating func insert(_ e: Entry) {
+    mutating func insert(_ e: Item) {
         var i = items.count
         while i > head && items[i - 1].time > e.time { i -= 1 }
         if i == items.count {

@@ -129,7 +129,8 @@ enum SeriesFactory {
     static func ops(_ spec: AggregateSpec, slidingBuckets: Int, rows: SeriesRows) -> SeriesOps {
         switch spec.function {
         case .count: kinds(CountAcc.self, spec, slidingBuckets, rows)
-        case .sum, .mean: kinds(SumAcc.self, spec, slidingBuckets, rows)
+        case .sum: kinds(SumAcc.self, spec, slidingBuckets, rows)
+        case .mean: kinds(MeanAcc.self, spec, slidingBuckets, rows)
         case .min, .max: kinds(ExtremumAcc.self, spec, slidingBuckets, rows)
         case .variance, .stddev: kinds(MomentsAcc.self, spec, slidingBuckets, rows)
         case .distinct: kinds(DistinctAcc.self, spec, slidingBuckets, rows)
@@ -159,7 +160,8 @@ enum SeriesFactory {
         func empty<A: Accumulator>(_: A.Type) -> Value { A(fn).result(at: t) }
         switch fn {
         case .count: return empty(CountAcc.self)
-        case .sum, .mean: return empty(SumAcc.self)
+        case .sum: return empty(SumAcc.self)
+        case .mean: return empty(MeanAcc.self)
         case .min, .max: return empty(ExtremumAcc.self)
         case .variance, .stddev: return empty(MomentsAcc.self)
         case .distinct: return empty(DistinctAcc.self)
