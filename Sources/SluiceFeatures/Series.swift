@@ -32,6 +32,13 @@ protocol Series {
 
 extension Series {
     static var prefetchedArrays: [PrefetchedArray] { [] }
+
+    // Reads through a pointer (`column.at(slot).pointee`) go through these: a non-mutating call on `pointee`
+    // first copies the whole series (retaining and then releasing each of its buffers), whereas inside a
+    // mutating method `self` is used in place.
+    @inline(__always) mutating func valueInPlace(at t: Int64) -> Value { value(at: t) }
+    @inline(__always) mutating func nextDueInPlace() -> Int64? { nextDue }
+    @inline(__always) mutating func encodeInPlace(into w: inout StateWriter) { encode(into: &w) }
 }
 
 /// An array stored in a series, whose buffer's head and tail are prefetched.
@@ -83,17 +90,17 @@ final class SeriesOps {
                 return .null
             }
             if step.queryBefore {
-                let v = p.pointee.value(at: e.time)
+                let v = p.pointee.valueInPlace(at: e.time)
                 p.pointee.insert(e)
                 return v
             }
             p.pointee.insert(e)
-            return p.pointee.value(at: e.time)
+            return p.pointee.valueInPlace(at: e.time)
         }
-        value = { slot, t in column.at(slot).pointee.value(at: t) }
+        value = { slot, t in column.at(slot).pointee.valueInPlace(at: t) }
         close = { slot, w, b, emit in column.at(slot).pointee.close(watermark: w, settleBelow: b, emit: emit) }
-        nextDue = { slot in column.at(slot).pointee.nextDue }
-        encode = { slot, w in column.at(slot).pointee.encode(into: &w) }
+        nextDue = { slot in column.at(slot).pointee.nextDueInPlace() }
+        encode = { slot, w in column.at(slot).pointee.encodeInPlace(into: &w) }
         decode = { (r: inout StateReader) throws(FeatureError) in
             var s = make()
             try s.decodeState(from: &r)
