@@ -78,6 +78,10 @@ public final class FeatureEngine {
     let fingerprint: UInt64
     /// Specialised operations per aggregate (see `SeriesOps`).
     let ops: [SeriesOps]
+    /// The same, for the per-event loop: called through a guaranteed reference, an operation's closure is
+    /// used without retaining and releasing its context (two atomic operations per aggregate and event).
+    /// `ops` keeps them alive.
+    let unretainedOps: [Unmanaged<SeriesOps>]
     /// Every aggregate's state, one row per key slot (see `SeriesRows`).
     let rows: SeriesRows
     /// Where in a row the arrays that `prefetchStorage` fetches are.
@@ -153,6 +157,7 @@ public final class FeatureEngine {
         // Reserved first, so that it shares a cache line with the first aggregate's series.
         self.slots = KeySlots(column: SeriesColumn(rows))
         self.ops = specs.map { SeriesFactory.ops($0, slidingBuckets: configuration.slidingBuckets, rows: rows) }
+        self.unretainedOps = ops.map { Unmanaged.passUnretained($0) }
         self.prefetchedArrays = ops.flatMap(\.prefetchedArrays)
         self.tracker = configuration.watermark
         self.watermark = configuration.watermark?.watermark ?? .min
@@ -225,7 +230,7 @@ public final class FeatureEngine {
         var step = EventStep(closeFirst: emitClosed ? nil : (watermark, acceptBound()), query: perEvent, queryBefore: false)
         for i in specs.indices {
             step.queryBefore = queryBefore[i]
-            let v = ops[i].step(slot, entryBuffer[i], step)
+            let v = unretainedOps[i]._withUnsafeGuaranteedRef { $0.step(slot, entryBuffer[i], step) }
             if perEvent { Self.setFeature(&record.fields, names[i], v, inputCount) }
         }
         slots[slot].lastEventTime = max(slots[slot].lastEventTime, t)
