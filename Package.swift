@@ -25,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         // A header-only prefetch hint for the feature engine's state (no library to link).
         .systemLibrary(name: "CPrefetch"),
+        .systemLibrary(name: "CMalloc"),
 
         // Pure libraries: no Kafka, no I/O besides reading files.
         .target(name: "SluiceCore"),
@@ -91,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceCore", "SluiceKafka", "SluiceModels", "SluiceFormats", "SluiceExpressions",
+                "CMalloc", "SluiceCore", "SluiceKafka", "SluiceModels", "SluiceFormats", "SluiceExpressions",
                 "SluiceTopology", "SluiceState", "SluiceEngine", "SluiceServer", "SluiceService", "SluiceInference", "SluiceDrift", "SluiceStats",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

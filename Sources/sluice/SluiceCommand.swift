@@ -21,4 +21,9 @@ struct SluiceCommand: AsyncParsableCommand {
             BenchCommand.self,
         ]
     )
+
+    static func main() async {
+        AllocatorTuning.apply()
+        await main(nil)
+    }
 }
