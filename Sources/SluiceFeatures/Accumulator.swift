@@ -20,11 +20,19 @@ protocol Accumulator {
     /// same state, so that a pane's `full` state need not be stored: it is its `settled` state plus its
     /// raw entries (true for counts, extremes, sets; false for floating-point sums and sketches).
     static var isOrderInsensitive: Bool { get }
+    /// Whether `prefetch(for:)` does anything: state that lives in a buffer of its own (a set) is a cache
+    /// miss of its own on every event unless it is fetched ahead.
+    static var prefetches: Bool { get }
+    /// Starts fetching the memory that adding `e` (to this state, or a deferred entry to a settled one)
+    /// will touch. A hint: changes nothing.
+    mutating func prefetch(for e: Entry)
 }
 
 extension Accumulator {
     mutating func addSettled(_ e: Entry) { add(e) }
     static var isOrderInsensitive: Bool { false }
+    static var prefetches: Bool { false }
+    mutating func prefetch(for e: Entry) {}
 }
 
 struct CountAcc: Accumulator {

@@ -63,3 +63,14 @@ extension FeatureEngine {
         }
     }
 }
+
+/// Starts fetching element `index` of `array` without reading the array's header (its count or capacity),
+/// which may not be in the cache yet either. `index` must be within the array's capacity. A Swift array is one
+/// reference to its buffer: 32 bytes of header, then the elements.
+@inline(__always)
+func prefetchArrayElement<T>(_ array: borrowing [T], _ index: Int, stride: Int) {
+    // The reference read as a plain word: a copy of the array would retain the buffer, a write to the very
+    // line being fetched.
+    let buffer = withUnsafeBytes(of: array) { $0.load(as: UnsafeRawPointer.self) }
+    sluice_prefetch(buffer + 32 + index &* stride)
+}

@@ -82,6 +82,8 @@ public final class FeatureEngine {
     /// used without retaining and releasing its context (two atomic operations per aggregate and event).
     /// `ops` keeps them alive.
     let unretainedOps: [Unmanaged<SeriesOps>]
+    /// The aggregates whose state has buffers of its own to fetch once the event's input is known.
+    let prefetchingAggregates: [Int]
     /// Every aggregate's state, one row per key slot (see `SeriesRows`).
     let rows: SeriesRows
     /// Where in a row the arrays that `prefetchStorage` fetches are.
@@ -158,6 +160,8 @@ public final class FeatureEngine {
         self.slots = KeySlots(column: SeriesColumn(rows))
         self.ops = specs.map { SeriesFactory.ops($0, slidingBuckets: configuration.slidingBuckets, rows: rows) }
         self.unretainedOps = ops.map { Unmanaged.passUnretained($0) }
+        let ops = self.ops
+        self.prefetchingAggregates = ops.indices.filter { ops[$0].prefetch != nil }
         self.prefetchedArrays = ops.flatMap(\.prefetchedArrays)
         self.tracker = configuration.watermark
         self.watermark = configuration.watermark?.watermark ?? .min
@@ -226,6 +230,10 @@ public final class FeatureEngine {
         if perEvent {
             record.eventTime = t
             record.fields.reserveCapacity(inputCount + specs.count)
+        }
+        // Their fetches overlap the steps of the aggregates before them.
+        for i in prefetchingAggregates {
+            unretainedOps[i]._withUnsafeGuaranteedRef { $0.prefetch?(slot, entryBuffer[i]) }
         }
         var step = EventStep(closeFirst: emitClosed ? nil : (watermark, acceptBound()), query: perEvent, queryBefore: false)
         for i in specs.indices {

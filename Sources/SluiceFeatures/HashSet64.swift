@@ -1,3 +1,5 @@
+import CPrefetch
+
 /// A set of 64-bit hashes: open addressing with linear probing, at most half full.
 ///
 /// Why not a sorted array: distinct's exact mode inserts every event into a pane's `full` set (and,
@@ -8,6 +10,8 @@ struct HashSet64 {
     /// Power-of-two table; 0 marks an empty slot (the value 0 itself is tracked by `hasZero`).
     private var slots: [UInt64] = []
     private var hasZero = false
+    /// `slots.count - 1` (0 while the table is empty).
+    private var mask = 0
     private(set) var count = 0
 
     var isEmpty: Bool { count == 0 }
@@ -38,12 +42,19 @@ struct HashSet64 {
     private mutating func grow() {
         let old = slots
         slots = [UInt64](repeating: 0, count: Swift.max(16, old.count * 2))
-        let mask = slots.count - 1
+        mask = slots.count - 1
         for h in old where h != 0 {
             var i = Int(truncatingIfNeeded: h) & mask
             while slots[i] != 0 { i = (i + 1) & mask }
             slots[i] = h
         }
+    }
+
+    /// Starts fetching the slot where `h` is looked up (a hint: changes nothing). Computed from `mask`, kept
+    /// here, rather than from the table's count: reading that would wait for the very line being fetched.
+    func prefetch(_ h: UInt64) {
+        guard mask != 0 else { return }
+        prefetchArrayElement(slots, Int(truncatingIfNeeded: h) & mask, stride: MemoryLayout<UInt64>.stride)
     }
 
     /// Calls `body` with every element, in table order.

@@ -103,6 +103,16 @@ struct PaneSeries<A: Accumulator>: Series {
         raw.insert(A.Stored(e))
     }
 
+    static var prefetchesEntries: Bool { A.prefetches }
+
+    /// An in-order event goes to the newest pane, and settling feeds that pane's `settled` state.
+    mutating func prefetch(for e: Entry) {
+        guard head < panes.count else { return }
+        let newest = panes.count - 1
+        panes[newest].full.prefetch(for: e)
+        panes[newest].settled.prefetch(for: e)
+    }
+
     func value(at t: Int64) -> Value {
         let q = query(at: t)
         // Usual case: one pane, all of it ≤ t. Read its aggregate in place instead of copying it out

@@ -28,10 +28,16 @@ protocol Series {
     /// The arrays whose heap buffers the next event's `step` reads (see `FeatureEngine.prefetchStorage`):
     /// each one's byte offset within the series and its element stride.
     static var prefetchedArrays: [PrefetchedArray] { get }
+    /// Whether `prefetch(for:)` does anything.
+    static var prefetchesEntries: Bool { get }
+    /// Starts fetching what inserting `e` will touch beyond the arrays above (see `Accumulator.prefetch`).
+    mutating func prefetch(for e: Entry)
 }
 
 extension Series {
     static var prefetchedArrays: [PrefetchedArray] { [] }
+    static var prefetchesEntries: Bool { false }
+    mutating func prefetch(for e: Entry) {}
 
     // Reads through a pointer (`column.at(slot).pointee`) go through these: a non-mutating call on `pointee`
     // first copies the whole series (retaining and then releasing each of its buffers), whereas inside a
@@ -73,6 +79,9 @@ final class SeriesOps {
     /// that a key's state is replaced only once all of its aggregates decoded.
     let decode: (inout StateReader) throws(FeatureError) -> Void
     let commit: (Int) -> Void
+    /// Starts fetching what the slot's `step` with this entry will touch beyond its arrays; nil when
+    /// nothing (see `Series.prefetch(for:)`).
+    let prefetch: ((Int, Entry) -> Void)?
     /// The arrays whose buffers the next `step` reads, with offsets within a row (see
     /// `FeatureEngine.prefetchStorage`).
     let prefetchedArrays: [PrefetchedArray]
@@ -106,6 +115,7 @@ final class SeriesOps {
             try s.decodeState(from: &r)
             staged.value = s
         }
+        prefetch = S.prefetchesEntries ? { slot, e in column.at(slot).pointee.prefetch(for: e) } : nil
         prefetchedArrays = S.prefetchedArrays.map { PrefetchedArray(offset: column.offset + $0.offset, elementStride: $0.elementStride) }
         commit = { slot in
             if let s = staged.value { column.at(slot).pointee = s }

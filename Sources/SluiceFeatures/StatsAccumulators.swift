@@ -1,3 +1,4 @@
+import CPrefetch
 import SluiceCore
 import SluiceStats
 
@@ -81,6 +82,14 @@ struct DistinctAcc: Accumulator {
     static let pendingLimit = 256
     var sparseLimit: Int { Self.sparseLimit(precision: precision) }
     mutating func add(_ e: Entry) { insert(e.bits) }
+    static var prefetches: Bool { true }
+    /// A pane's full state probes its set for the hash; its settled state appends deferred hashes to
+    /// `pending` (the header and first elements of that buffer are fetched: its count is not known yet).
+    mutating func prefetch(for e: Entry) {
+        if hll == nil { sparse.prefetch(e.bits) }
+        prefetchArrayElement(pending, 0, stride: 0)
+        prefetchArrayElement(pending, 4, stride: MemoryLayout<UInt64>.stride)
+    }
     mutating func addSettled(_ e: Entry) {
         pending.append(e.bits)
         if pending.count >= Self.pendingLimit { flushPending() }
