@@ -42,10 +42,9 @@ extension FeatureEngine {
     /// goes); call once the buffers' headers had time to arrive.
     public func prefetchTails(_ slot: StateSlot) {
         forEachArray(of: slot) { buffer, elementStride in
-            // A Swift array buffer: 32 bytes of header (the count at byte 16), then the elements.
-            let count = buffer.load(fromByteOffset: 16, as: Int.self)
+            let count = buffer.load(fromByteOffset: ArrayBufferLayout.countOffset, as: Int.self)
             guard count > 1 else { return }
-            let last = buffer + 32 + (count - 1) &* elementStride
+            let last = buffer + ArrayBufferLayout.headerBytes + (count - 1) &* elementStride
             sluice_prefetch(last)
             sluice_prefetch(last + elementStride)
         }
@@ -64,13 +63,19 @@ extension FeatureEngine {
     }
 }
 
+/// A Swift array is one reference to its heap buffer: a header (with the count at byte 16), then the elements.
+/// The prefetches read buffers with this layout directly.
+enum ArrayBufferLayout {
+    static let headerBytes = 32
+    static let countOffset = 16
+}
+
 /// Starts fetching element `index` of `array` without reading the array's header (its count or capacity),
-/// which may not be in the cache yet either. `index` must be within the array's capacity. A Swift array is one
-/// reference to its buffer: 32 bytes of header, then the elements.
+/// which may not be in the cache yet either. `index` must be within the array's capacity.
 @inline(__always)
 func prefetchArrayElement<T>(_ array: borrowing [T], _ index: Int, stride: Int) {
     // The reference read as a plain word: a copy of the array would retain the buffer, a write to the very
     // line being fetched.
     let buffer = withUnsafeBytes(of: array) { $0.load(as: UnsafeRawPointer.self) }
-    sluice_prefetch(buffer + 32 + index &* stride)
+    sluice_prefetch(buffer + ArrayBufferLayout.headerBytes + index &* stride)
 }

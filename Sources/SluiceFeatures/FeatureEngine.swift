@@ -233,7 +233,7 @@ public final class FeatureEngine {
         }
         // Their fetches overlap the steps of the aggregates before them.
         for i in prefetchingAggregates {
-            unretainedOps[i]._withUnsafeGuaranteedRef { $0.prefetch?(slot, entryBuffer[i]) }
+            unretainedOps[i]._withUnsafeGuaranteedRef { $0.prefetch!(slot, entryBuffer[i]) }
         }
         var step = EventStep(closeFirst: emitClosed ? nil : (watermark, acceptBound()), query: perEvent, queryBefore: false)
         for i in specs.indices {
