@@ -1,12 +1,12 @@
 # syntax=docker/dockerfile:1
 # Sluice: multi-stage image. Build with `docker build -t sluice .`, or let docker-compose.yml do it.
 
-# --- build: Swift toolchain plus the C libraries Sluice links (librdkafka, zstd, lz4) ---
+# --- build: Swift toolchain plus the C libraries Sluice links (librdkafka, zstd, lz4, jemalloc) ---
 # Hummingbird 2.28 needs Swift >= 6.2.
 ARG SWIFT_VERSION=6.2
 FROM swift:${SWIFT_VERSION}-bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends librdkafka-dev libzstd-dev liblz4-dev pkg-config \
+ && apt-get install -y --no-install-recommends librdkafka-dev libzstd-dev liblz4-dev libjemalloc-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Resolve dependencies in their own layer so source edits do not refetch them.
@@ -20,7 +20,7 @@ RUN swift build -c release --product sluice --static-swift-stdlib \
 # --- runtime: only the shared libraries the binary needs ---
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends librdkafka1 libzstd1 liblz4-1 ca-certificates tzdata \
+ && apt-get install -y --no-install-recommends librdkafka1 libzstd1 liblz4-1 libjemalloc2 ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /var/lib/sluice sluice \
  && mkdir -p /var/lib/sluice /etc/sluice /app \

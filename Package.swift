@@ -25,7 +25,8 @@ let package = Package(
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
         // A header-only prefetch hint for the feature engine's state (no library to link).
         .systemLibrary(name: "CPrefetch"),
-        .systemLibrary(name: "CMalloc"),
+        // The `sluice` executable's allocator (see Sources/sluice/AllocatorTuning.swift).
+        .systemLibrary(name: "CJemalloc", pkgConfig: "jemalloc", providers: [.apt(["libjemalloc-dev"])]),
 
         // Pure libraries: no Kafka, no I/O besides reading files.
         .target(name: "SluiceCore"),
@@ -92,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "CMalloc", "SluiceCore", "SluiceKafka", "SluiceModels", "SluiceFormats", "SluiceExpressions",
+                "CJemalloc", "SluiceCore", "SluiceKafka", "SluiceModels", "SluiceFormats", "SluiceExpressions",
                 "SluiceTopology", "SluiceState", "SluiceEngine", "SluiceServer", "SluiceService", "SluiceInference", "SluiceDrift", "SluiceStats",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -2,7 +2,7 @@
 # Installs Sluice's C dependencies (Debian packages) when they are missing. Idempotent.
 set -euo pipefail
 need=()
-for pkg in librdkafka-dev libzstd-dev liblz4-dev pkg-config make gcc; do
+for pkg in librdkafka-dev libzstd-dev liblz4-dev libjemalloc-dev pkg-config make gcc; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

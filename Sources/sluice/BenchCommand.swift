@@ -140,6 +140,8 @@ struct CBaseline {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
+        // The baseline runs with the system allocator, however this process was started.
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "LD_PRELOAD" }
         let out = Pipe()
         process.standardOutput = out
         try process.run()

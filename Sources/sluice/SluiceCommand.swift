@@ -21,9 +21,4 @@ struct SluiceCommand: AsyncParsableCommand {
             BenchCommand.self,
         ]
     )
-
-    static func main() async {
-        AllocatorTuning.apply()
-        await main(nil)
-    }
 }

@@ -161,7 +161,7 @@ struct DeployFilesTests {
         #expect(Set(required).subtracting(used).isEmpty, "missing panels for: \(Set(required).subtracting(used).sorted())")
     }
 
-    @Test("the Dockerfile builds in Swift with the Kafka libraries and runs on bookworm-slim")
+    @Test("the Dockerfile builds in Swift with the Kafka, compression and allocator libraries and runs on bookworm-slim")
     func dockerfile() throws {
         let text = try Self.text("Dockerfile")
         let stages = text.split(separator: "\n").filter { $0.hasPrefix("FROM ") }
@@ -169,7 +169,9 @@ struct DeployFilesTests {
         #expect(stages.first?.contains("swift:") == true && stages.first?.contains(" AS build") == true)
         #expect(stages.last == "FROM debian:bookworm-slim")
         #expect(text.contains("ARG SWIFT_VERSION=6."))
-        for lib in ["librdkafka-dev", "libzstd-dev", "liblz4-dev", "librdkafka1", "libzstd1", "liblz4-1"] {
+        for lib in [
+            "librdkafka-dev", "libzstd-dev", "liblz4-dev", "libjemalloc-dev", "librdkafka1", "libzstd1", "liblz4-1", "libjemalloc2",
+        ] {
             #expect(text.contains(" \(lib) "), "\(lib)")
         }
         #expect(text.contains("swift build -c release"))
