@@ -12,28 +12,38 @@ extension Engine {
     func checkpoint(tasks keys: [TaskKey], reason: String) throws {
         let start = ContinuousClock.now
         let stateful = keys.filter { tasks[$0].map { !$0.statefulOperators.isEmpty } ?? false && stores[$0] != nil }
+        let withState = keys.filter { partitionStates[$0] != nil }
+        let segments: SegmentWriting
         if exactlyOnce {
             // 1. Every output of every processed batch is part of the transaction; 2. state and markers join it.
             try drainProducer()
             try saveStates(of: stateful, withMarkers: true)
-            try commitTransaction(tasks: keys)
+            segments = startWritingSegments(of: withState)
+            do { try commitTransaction(tasks: keys) } catch { segments.discard(); throw error }
         } else {
             // 2 before 1: the states are encoded while the outputs drain (both wait on nothing but the CPU and the
             // broker). Changelog state records sent before a failed drain have no marker after them, and restore
             // drops such records; the markers go out only once every output is acknowledged, so the offsets they
             // name are all the records the states reflect.
             try saveStates(of: stateful, withMarkers: false)
-            try drainProducer()
-            try sendMarkers(of: stateful)
-            try drainProducer()
+            segments = startWritingSegments(of: withState)
+            do {
+                try drainProducer()
+                try sendMarkers(of: stateful)
+                try drainProducer()
+            } catch {
+                segments.discard()
+                throw error
+            }
         }
 
-        // 3. Manifests (atomic, each task's in its own directory), then 4. offsets.
-        let bytes = try forEachTaskInParallel(keys.filter { partitionStates[$0] != nil }) { key in
-            guard let task = tasks[key], let state = partitionStates[key] else { return 0 }
+        // 3. Manifests naming the segments (atomic, each task's in its own directory), then 4. offsets.
+        let pending = try segments.finish()
+        let bytes = try forEachTaskInParallel(Array(pending.keys)) { key in
+            guard let task = tasks[key], let state = partitionStates[key], let segments = pending[key] else { return 0 }
             var offsets: SourceOffsets = [:]
             for (topic, offset) in task.tracker.withLock({ $0.completedOffsets }) { offsets[topic] = [task.partition: offset] }
-            let result = try state.checkpoint(offsets: offsets)
+            let result = try state.commit(segments, offsets: offsets)
             for job in state.compactionJobs() {
                 // Compaction merges immutable files; running it here keeps restore cost bounded.
                 _ = try state.applyCompaction(job.run())
@@ -89,6 +99,15 @@ extension Engine {
             try producer.sendWaiting(
                 topic: changelogTopic(id), partition: task.partition, key: ChangelogMarker.key, value: marker.encoded())
         }
+    }
+
+    /// Starts writing each task's new state segments on the processing threads and returns at once: the files
+    /// are written while the engine waits for the broker, and become part of the state only when `checkpoint`
+    /// writes the manifests naming them.
+    private func startWritingSegments(of keys: [TaskKey]) -> SegmentWriting {
+        let writing = SegmentWriting(states: keys.compactMap { key in partitionStates[key].map { (key, $0) } })
+        writing.start(on: workers)
+        return writing
     }
 
     /// Runs `body` for every task on the processing threads (it must touch only that task's state, its
@@ -212,4 +231,51 @@ struct ChangelogMarker: Codable {
 
     func encoded() -> [UInt8] { (try? Array(JSONEncoder().encode(self))) ?? [] }
     static func decode(_ bytes: [UInt8]) -> ChangelogMarker? { try? JSONDecoder().decode(ChangelogMarker.self, from: Data(bytes)) }
+}
+
+/// Segment files being written for a checkpoint, one job per task on the processing threads
+/// (`Engine.startWritingSegments`).
+final class SegmentWriting: @unchecked Sendable {
+    private let states: [(TaskKey, PartitionState)]
+    private let results = Mutex<[TaskKey: Result<PartitionState.PendingSegments, any Error>]>([:])
+    private var started: ProcessingThreads.Started?
+
+    init(states: [(TaskKey, PartitionState)]) { self.states = states }
+
+    func start(on workers: ProcessingThreads) {
+        started = workers.start(states, weight: { _ in 1 }) { [self] (key, state) in
+            let result = Result { try state.writeSegments() }
+            results.withLock { $0[key] = result }
+        }
+    }
+
+    /// Waits for the files; every task's pending segments, or the first error (having deleted all of them).
+    func finish() throws -> [TaskKey: PartitionState.PendingSegments] {
+        let (pending, firstError) = collect()
+        if let firstError {
+            delete(pending)
+            throw firstError
+        }
+        return pending
+    }
+
+    /// Waits for the files and deletes them: the checkpoint failed before its manifests.
+    func discard() { delete(collect().pending) }
+
+    private func collect() -> (pending: [TaskKey: PartitionState.PendingSegments], firstError: (any Error)?) {
+        started?.wait()
+        var pending: [TaskKey: PartitionState.PendingSegments] = [:]
+        var firstError: (any Error)?
+        for (key, result) in results.withLock({ $0 }) {
+            switch result {
+            case .success(let segments): pending[key] = segments
+            case .failure(let error): if firstError == nil { firstError = error }
+            }
+        }
+        return (pending, firstError)
+    }
+
+    private func delete(_ pending: [TaskKey: PartitionState.PendingSegments]) {
+        for (key, state) in states { if let segments = pending[key] { state.discard(segments) } }
+    }
 }

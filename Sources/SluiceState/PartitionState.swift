@@ -112,11 +112,31 @@ public final class PartitionState {
     /// On success the stores' dirty sets are cleared; on failure nothing is marked clean and the
     /// previous manifest stays the newest.
     public func checkpoint(offsets: SourceOffsets, changelogOffsets: SourceOffsets = [:]) throws -> CheckpointResult {
+        try commit(writeSegments(), offsets: offsets, changelogOffsets: changelogOffsets)
+    }
+
+    /// Segments written ahead of the manifest that will name them (`writeSegments`).
+    public struct PendingSegments: Sendable {
+        let seq: UInt64
+        let refs: [SegmentRef]
+        let written: [SegmentInfo]
+        /// Each written store's dirty-key count when it was written: `commit` refuses if one differs (a cheap guard
+        /// against a store changed in between, not a proof that none did).
+        let dirtyCounts: [String: Int]
+        let started: ContinuousClock.Instant
+        let finished: ContinuousClock.Instant
+    }
+
+    /// A checkpoint's first half, which can run while the caller waits for something else (its outputs to be
+    /// acknowledged, say): one segment per store with changes. No manifest names them yet, so they are not part
+    /// of the state until `commit`; the stores must not change in between. `discard` deletes them.
+    public func writeSegments() throws -> PendingSegments {
         let clock = ContinuousClock()
         let start = clock.now
         let seq = nextSeq
-        var refs = currentManifest?.segments ?? []
+        var refs: [SegmentRef] = []
         var written: [SegmentInfo] = []
+        var dirtyCounts: [String: Int] = [:]
         do {
             for name in storeNames {
                 let store = stores[name]!
@@ -127,12 +147,34 @@ public final class PartitionState {
                 let info = try writer.finish()
                 written.append(info)
                 refs.append(SegmentRef(store: name, file: file, info: info))
+                dirtyCounts[name] = store.dirtyCount
             }
         } catch {
             for info in written { FileIO.remove(info.path) }
             throw error
         }
-        let segmentsDone = clock.now
+        return PendingSegments(seq: seq, refs: refs, written: written, dirtyCounts: dirtyCounts, started: start, finished: clock.now)
+    }
+
+    /// Deletes segments that will not be committed.
+    public func discard(_ pending: PendingSegments) {
+        for info in pending.written { FileIO.remove(info.path) }
+    }
+
+    /// A checkpoint's second half: the manifest naming every live segment (the pending ones included) and
+    /// these offsets, written atomically; then the stores are clean. On failure the pending segments are deleted.
+    public func commit(_ pending: PendingSegments, offsets: SourceOffsets, changelogOffsets: SourceOffsets = [:]) throws -> CheckpointResult {
+        let clock = ContinuousClock()
+        let written = pending.written
+        let changed = stores.filter { name, store in store.dirtyCount != (pending.dirtyCounts[name] ?? 0) }.keys.sorted()
+        guard pending.seq == nextSeq, changed.isEmpty else {
+            discard(pending)
+            throw StateError(
+                .invalidArgument,
+                "stores changed between writing their segments and committing the checkpoint (\(changed.joined(separator: ", "))): checkpoint again",
+                context: ["directory": directory])
+        }
+        let refs = (currentManifest?.segments ?? []) + pending.refs
         var metadata = currentManifest?.stores ?? [:]
         for (name, store) in stores {
             metadata[name] = StoreMetadata(
@@ -140,26 +182,28 @@ public final class PartitionState {
                 liveKeys: store.count, ttlMillis: store.options.ttlMillis)
         }
         let manifest = Manifest(
-            formatVersion: 1, seq: seq, createdAtMillis: currentMillis(), operatorName: config.operatorName,
+            formatVersion: 1, seq: pending.seq, createdAtMillis: currentMillis(), operatorName: config.operatorName,
             partition: config.partition, topologyHash: config.topologyHash, segments: refs,
             sourceOffsets: Manifest.raw(offsets), changelogOffsets: Manifest.raw(changelogOffsets), stores: metadata)
+        let manifestStart = clock.now
         do {
             try ManifestFile.write(manifest, to: directory)
         } catch {
-            for info in written { FileIO.remove(info.path) }
+            discard(pending)
             throw error
         }
         for store in stores.values { store.markClean() }
         currentManifest = manifest
-        nextSeq = seq + 1
+        nextSeq = pending.seq + 1
         let manifestDone = clock.now
         let (manifestsDeleted, segmentsDeleted) = applyRetention()
         return CheckpointResult(
-            manifestSeq: seq, manifestPath: FileIO.join(directory, ManifestFile.name(seq)), segments: written,
+            manifestSeq: pending.seq, manifestPath: FileIO.join(directory, ManifestFile.name(pending.seq)), segments: written,
             entriesWritten: written.reduce(0) { $0 + $1.entries }, tombstonesWritten: written.reduce(0) { $0 + $1.tombstones },
             bytesWritten: written.reduce(0) { $0 + $1.bytes }, rawBytesWritten: written.reduce(0) { $0 + $1.rawBytes },
-            segmentWriteDuration: segmentsDone - start, manifestWriteDuration: manifestDone - segmentsDone,
-            totalDuration: clock.now - start, manifestsDeleted: manifestsDeleted, segmentsDeleted: segmentsDeleted)
+            segmentWriteDuration: pending.finished - pending.started, manifestWriteDuration: manifestDone - manifestStart,
+            totalDuration: (pending.finished - pending.started) + (clock.now - manifestStart),
+            manifestsDeleted: manifestsDeleted, segmentsDeleted: segmentsDeleted)
     }
 
     /// Deletes manifests beyond the newest `retainedManifests` and the segments only they

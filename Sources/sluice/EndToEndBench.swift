@@ -88,25 +88,27 @@ struct EndToEndBench: ParsableCommand {
         let c = try CBaseline(path: baseline)
         let names = scenarios.split(separator: ",").map(String.init)
         // Rounds interleave the scenarios, so that a ratio between two of them compares runs made close together.
-        var runs: [String: [(rate: Double, c: Double, deadLetters: Int)]] = [:]
+        var runs: [String: [Run]] = [:]
         for _ in 0..<max(repeat_, 1) {
             for scenario in names {
                 let run = try runOnce(scenario, c)
                 runs[scenario, default: []].append(run)
                 if !json && repeat_ > 1 {
-                    print(String(format: "  %@ run: sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f",
-                                 scenario.uppercased(), run.rate, run.c, run.rate / run.c))
+                    print(String(format: "  %@ run: sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f%@",
+                                 scenario.uppercased(), run.rate, run.c, run.rate / run.c, Self.checkpointNote(run.checkpointMs)))
                 }
             }
         }
         for scenario in names {
             let list = runs[scenario] ?? []
             let rate = median(list.map(\.rate)), cRate = median(list.map(\.c)), ratio = median(list.map { $0.rate / $0.c })
+            let checkpointMs = median(list.map(\.checkpointMs))
             results[scenario] = ["records_per_sec": rate, "dead_letters": list[0].deadLetters, "c_passthrough_per_sec": cRate,
-                                 "ratio_vs_c": ratio, "ratios": list.map { $0.rate / $0.c }]
+                                 "ratio_vs_c": ratio, "ratios": list.map { $0.rate / $0.c }, "final_checkpoint_ms": checkpointMs]
             if !json {
-                print(String(format: "%@  sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f   (dead letters %d)%@",
-                             scenario.uppercased(), rate, cRate, ratio, list[0].deadLetters, repeat_ > 1 ? "   medians of \(repeat_)" : ""))
+                print(String(format: "%@  sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f   (dead letters %d%@)%@",
+                             scenario.uppercased(), rate, cRate, ratio, list[0].deadLetters, Self.checkpointNote(checkpointMs),
+                             repeat_ > 1 ? "   medians of \(repeat_)" : ""))
             }
         }
         if let s2 = runs["s2"], let s3 = runs["s3"] {
@@ -128,8 +130,19 @@ struct EndToEndBench: ParsableCommand {
         }
     }
 
+    /// One round of a scenario. The rate counts from the first record to the end of the final checkpoint and
+    /// commit, so a stateful scenario's rate includes writing its state (`checkpointMs`).
+    struct Run {
+        var rate: Double
+        var c: Double
+        var deadLetters: Int
+        var checkpointMs: Double
+    }
+
+    static func checkpointNote(_ ms: Double) -> String { ms > 0 ? String(format: ", final checkpoint %.0f ms", ms) : "" }
+
     /// One scenario on a fresh broker, then the C passthrough over the same input on that broker.
-    func runOnce(_ scenario: String, _ c: CBaseline) throws -> (rate: Double, c: Double, deadLetters: Int) {
+    func runOnce(_ scenario: String, _ c: CBaseline) throws -> Run {
         let broker = try EmbeddedBroker()
         for t in ["bench-in", "bench-out", "bench-c-out", "bench.dlq", "bench.dead-letters", "bench-features-changelog"] {
             try broker.createTopic(t, partitions: partitions)
@@ -151,7 +164,7 @@ struct EndToEndBench: ParsableCommand {
         let rate = Double(s.recordsIn) / max(seconds, 0.001)
         // The C program passes the same input through on the same broker.
         let cRate = try c.run(["passthrough", "-b", broker.bootstrapServers, "-i", "bench-in", "-o", "bench-c-out", "-n", "\(records)"])
-        return (rate, cRate, s.deadLetters)
+        return Run(rate: rate, c: cRate, deadLetters: s.deadLetters, checkpointMs: s.lastCheckpointDurationMs ?? 0)
     }
 
     func median(_ xs: [Double]) -> Double {

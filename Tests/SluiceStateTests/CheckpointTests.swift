@@ -66,6 +66,62 @@ import Testing
         #expect(try fresh.restore()?.sourceOffsets == ["t": [0: 2]])
     }
 
+    @Test func segmentsWrittenAheadBecomeStateOnlyWithTheirManifest() throws {
+        let dir = TempDir()
+        let (state, store) = try makeState(dir)
+        try store.put(bytes("a"), bytes("1"))
+        _ = try state.checkpoint(offsets: ["t": [2: 10]])
+        try store.put(bytes("a"), bytes("2"))
+        let pending = try state.writeSegments()
+        let file = try #require(pending.written.first?.path)
+        #expect(FileManager.default.fileExists(atPath: file))
+        // Written but not committed: a restart restores the previous manifest.
+        let (before, beforeStore) = try makeState(dir)
+        #expect(try before.restore()?.sourceOffsets == ["t": [2: 10]])
+        #expect(contents(beforeStore) == [bytes("a"): bytes("1")])
+        #expect(store.hasChanges)
+
+        let result = try state.commit(pending, offsets: ["t": [2: 20]])
+        #expect(result.segments.map(\.path) == [file])
+        #expect(!store.hasChanges)
+        let (after, afterStore) = try makeState(dir)
+        #expect(try after.restore()?.sourceOffsets == ["t": [2: 20]])
+        #expect(contents(afterStore) == [bytes("a"): bytes("2")])
+    }
+
+    @Test func discardedSegmentsAreDeletedAndTheStoresStayDirty() throws {
+        let dir = TempDir()
+        let (state, store) = try makeState(dir)
+        try store.put(bytes("a"), bytes("1"))
+        let pending = try state.writeSegments()
+        let file = try #require(pending.written.first?.path)
+        state.discard(pending)
+        #expect(!FileManager.default.fileExists(atPath: file))
+        #expect(store.hasChanges)
+        #expect(state.currentManifest == nil)
+        _ = try state.checkpoint(offsets: ["t": [2: 5]])
+        let (fresh, freshStore) = try makeState(dir)
+        #expect(try fresh.restore()?.sourceOffsets == ["t": [2: 5]])
+        #expect(contents(freshStore) == [bytes("a"): bytes("1")])
+    }
+
+    @Test func commitRefusesAStoreChangedSinceItsSegmentWasWritten() throws {
+        let dir = TempDir()
+        let (state, store) = try makeState(dir)
+        try store.put(bytes("a"), bytes("1"))
+        let pending = try state.writeSegments()
+        try store.put(bytes("b"), bytes("1"))
+        #expect(throws: StateError.self) { try state.commit(pending, offsets: ["t": [2: 5]]) }
+        #expect(pending.written.allSatisfy { !FileManager.default.fileExists(atPath: $0.path) })
+        #expect(state.currentManifest == nil)
+        // Both changes are still dirty: the next checkpoint writes them.
+        _ = try state.checkpoint(offsets: ["t": [2: 6]])
+        let (fresh, freshStore) = try makeState(dir)
+        #expect(contents(freshStore).isEmpty)
+        _ = try fresh.restore()
+        #expect(contents(freshStore) == [bytes("a"): bytes("1"), bytes("b"): bytes("1")])
+    }
+
     @Test func nothingToRestoreReturnsNil() throws {
         let dir = TempDir()
         let (state, _) = try makeState(dir)
