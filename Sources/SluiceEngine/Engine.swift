@@ -25,6 +25,7 @@ public final class Engine: @unchecked Sendable {
     let options: EngineOptions
     let logger: Logger
     let factory: TaskFactory
+    /// The in-process broker for `bootstrap: embedded` (see `deinit`).
     var broker: EmbeddedBroker?
     var producer: KafkaProducer!
     var consumer: KafkaConsumer!
@@ -99,6 +100,14 @@ public final class Engine: @unchecked Sendable {
         var config = try ClusterProperties.make(topology.cluster, bootstrap: bootstrap)
         for (k, v) in options.kafkaProperties { config[k] = v }
         self.kafkaConfig = config
+    }
+
+    deinit {
+        // The clients go before the embedded broker (stored properties would go in declaration order, the broker
+        // first): a client whose broker has vanished logs "Connection refused" while it shuts down.
+        consumer = nil
+        producer = nil
+        prebuiltLineage = nil
     }
 
     /// Asks `run` to drain, checkpoint, commit and return. Safe from any thread (signal handlers).

@@ -114,6 +114,8 @@ struct DemoFraudCommand: ParsableCommand {
             }
         }
         monitor.close()
+        // The demo's clients end before the engine and the broker it runs (they would log "Connection refused").
+        withExtendedLifetime(producer) {}
         if let error = engineDone.error { throw error }
         let s = engine.statusSnapshot
         let elapsed = (ContinuousClock.now - start).seconds
@@ -129,6 +131,7 @@ struct DemoFraudCommand: ParsableCommand {
               checkpoints             \(s.checkpoints)
               peak RSS                \(peakRSSBytes() / 1_048_576) MiB
             """)
+        withExtendedLifetime(engine) {}
     }
 
     private func say(_ text: String) { print(text) }
