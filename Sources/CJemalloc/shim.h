@@ -4,9 +4,7 @@
 /* jemalloc (Debian's libjemalloc-dev, unprefixed): linked into the `sluice` executable, it serves every
    malloc of the process, librdkafka's and the Swift runtime's included. */
 #include <jemalloc/jemalloc.h>
-#include <stdbool.h>
 #include <stdint.h>
-#include <string.h>
 
 /* The running jemalloc's version string, or NULL. */
 static inline const char *sluice_jemalloc_version(void) {
@@ -22,19 +20,15 @@ static inline uint64_t sluice_jemalloc_thread_allocated(void) {
     return mallctl("thread.allocated", &allocated, &size, NULL, 0) == 0 ? allocated : UINT64_MAX;
 }
 
-/* Whether jemalloc serves this process's malloc: true when a 1 MiB malloc shows in its per-thread count. (If libc
-   came first in the link order, malloc would be glibc's and jemalloc would sit unused.) */
-static inline bool sluice_jemalloc_serves_malloc(void) {
+/* Whether jemalloc serves this process's malloc: 1 when a 1 MiB malloc shows in its per-thread count, 0 when it
+   does not (libc came first in the link order, so jemalloc sits unused), -1 when jemalloc keeps no statistics. */
+static inline int sluice_jemalloc_serves_malloc(void) {
     uint64_t before = sluice_jemalloc_thread_allocated();
     void *volatile probe = malloc(1 << 20);
     uint64_t after = sluice_jemalloc_thread_allocated();
     free(probe);
-    return before != UINT64_MAX && after != UINT64_MAX && after - before >= (1 << 20);
-}
-
-/* Turns jemalloc's background purging thread on or off; returns 0 on success. */
-static inline int sluice_jemalloc_set_background_thread(bool enabled) {
-    return mallctl("background_thread", NULL, NULL, &enabled, sizeof(enabled));
+    if (before == UINT64_MAX || after == UINT64_MAX) return -1;
+    return after - before >= (1 << 20) ? 1 : 0;
 }
 
 #endif

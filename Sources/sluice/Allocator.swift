@@ -15,6 +15,10 @@ enum Allocator {
     static var summary: String {
         guard let version = sluice_jemalloc_version() else { return "jemalloc unavailable" }
         let name = "jemalloc " + String(cString: version).prefix { $0 != "-" }
-        return sluice_jemalloc_serves_malloc() ? name : name + " (linked, but malloc is served by another allocator)"
+        switch sluice_jemalloc_serves_malloc() {
+        case 1: return name
+        case 0: return name + " (linked, but malloc is served by another allocator)"
+        default: return name + " (whether it serves malloc is unknown: no statistics)"
+        }
     }
 }
