@@ -162,12 +162,19 @@ public final class PartitionState {
     }
 
     /// A checkpoint's second half: the manifest naming every live segment (the pending ones included) and
-    /// these offsets, written atomically; then the stores are clean. On failure the pending segments are deleted.
+    /// these offsets, written atomically; then the stores are clean. On failure the pending segments are deleted,
+    /// unless another checkpoint was committed since they were written (its files have their names).
     public func commit(_ pending: PendingSegments, offsets: SourceOffsets, changelogOffsets: SourceOffsets = [:]) throws -> CheckpointResult {
         let clock = ContinuousClock()
         let written = pending.written
+        guard pending.seq == nextSeq else {
+            // Another checkpoint committed in between: these files may even have been replaced by its own.
+            throw StateError(
+                .invalidArgument, "segments written for checkpoint \(pending.seq) but checkpoint \(nextSeq - 1) was committed since: checkpoint again",
+                context: ["directory": directory])
+        }
         let changed = stores.filter { name, store in store.dirtyCount != (pending.dirtyCounts[name] ?? 0) }.keys.sorted()
-        guard pending.seq == nextSeq, changed.isEmpty else {
+        guard changed.isEmpty else {
             discard(pending)
             throw StateError(
                 .invalidArgument,

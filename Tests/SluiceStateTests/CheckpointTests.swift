@@ -122,6 +122,19 @@ import Testing
         #expect(contents(freshStore) == [bytes("a"): bytes("1"), bytes("b"): bytes("1")])
     }
 
+    @Test func commitRefusesSegmentsOvertakenByAnotherCheckpoint() throws {
+        let dir = TempDir()
+        let (state, store) = try makeState(dir)
+        try store.put(bytes("a"), bytes("1"))
+        let stale = try state.writeSegments()
+        _ = try state.checkpoint(offsets: ["t": [2: 7]])
+        #expect(throws: StateError.self) { try state.commit(stale, offsets: ["t": [2: 8]]) }
+        // The committed checkpoint (whose segment has the stale one's name) is intact.
+        let (fresh, freshStore) = try makeState(dir)
+        #expect(try fresh.restore()?.sourceOffsets == ["t": [2: 7]])
+        #expect(contents(freshStore) == [bytes("a"): bytes("1")])
+    }
+
     @Test func nothingToRestoreReturnsNil() throws {
         let dir = TempDir()
         let (state, _) = try makeState(dir)
