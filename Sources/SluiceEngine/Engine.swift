@@ -107,7 +107,6 @@ public final class Engine: @unchecked Sendable {
         // first): a client whose broker has vanished logs "Connection refused" while it shuts down.
         consumer = nil
         producer = nil
-        prebuiltLineage = nil
     }
 
     /// Asks `run` to drain, checkpoint, commit and return. Safe from any thread (signal handlers).

@@ -26,6 +26,16 @@ import Testing
         }
     }
 
+    /// A restart from `dir` restores these offsets and this content.
+    func expectRestart(
+        _ dir: TempDir, restores offsets: SourceOffsets, _ model: [[UInt8]: [UInt8]],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let (fresh, freshStore) = try makeState(dir)
+        #expect(try fresh.restore()?.sourceOffsets == offsets, sourceLocation: sourceLocation)
+        #expect(contents(freshStore) == model, sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: [(CompressionCodec.zstd, false), (.lz4, true), (.none, false)])
     func incrementalCheckpointsRestoreExactly(codec: CompressionCodec, encrypted: Bool) throws {
         let dir = TempDir()
@@ -76,17 +86,13 @@ import Testing
         let file = try #require(pending.written.first?.path)
         #expect(FileManager.default.fileExists(atPath: file))
         // Written but not committed: a restart restores the previous manifest.
-        let (before, beforeStore) = try makeState(dir)
-        #expect(try before.restore()?.sourceOffsets == ["t": [2: 10]])
-        #expect(contents(beforeStore) == [bytes("a"): bytes("1")])
+        try expectRestart(dir, restores: ["t": [2: 10]], [bytes("a"): bytes("1")])
         #expect(store.hasChanges)
 
         let result = try state.commit(pending, offsets: ["t": [2: 20]])
         #expect(result.segments.map(\.path) == [file])
         #expect(!store.hasChanges)
-        let (after, afterStore) = try makeState(dir)
-        #expect(try after.restore()?.sourceOffsets == ["t": [2: 20]])
-        #expect(contents(afterStore) == [bytes("a"): bytes("2")])
+        try expectRestart(dir, restores: ["t": [2: 20]], [bytes("a"): bytes("2")])
     }
 
     @Test func discardedSegmentsAreDeletedAndTheStoresStayDirty() throws {
@@ -100,9 +106,7 @@ import Testing
         #expect(store.hasChanges)
         #expect(state.currentManifest == nil)
         _ = try state.checkpoint(offsets: ["t": [2: 5]])
-        let (fresh, freshStore) = try makeState(dir)
-        #expect(try fresh.restore()?.sourceOffsets == ["t": [2: 5]])
-        #expect(contents(freshStore) == [bytes("a"): bytes("1")])
+        try expectRestart(dir, restores: ["t": [2: 5]], [bytes("a"): bytes("1")])
     }
 
     @Test func commitRefusesAStoreChangedSinceItsSegmentWasWritten() throws {
@@ -130,9 +134,7 @@ import Testing
         _ = try state.checkpoint(offsets: ["t": [2: 7]])
         #expect(throws: StateError.self) { try state.commit(stale, offsets: ["t": [2: 8]]) }
         // The committed checkpoint (whose segment has the stale one's name) is intact.
-        let (fresh, freshStore) = try makeState(dir)
-        #expect(try fresh.restore()?.sourceOffsets == ["t": [2: 7]])
-        #expect(contents(freshStore) == [bytes("a"): bytes("1")])
+        try expectRestart(dir, restores: ["t": [2: 7]], [bytes("a"): bytes("1")])
     }
 
     @Test func nothingToRestoreReturnsNil() throws {
