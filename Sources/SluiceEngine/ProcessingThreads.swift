@@ -16,18 +16,19 @@ struct ProcessingThreads {
         queues = (0..<self.count).map { DispatchQueue(label: "sluice.processing.\($0)") }
     }
 
-    /// Runs `body` for every job. Jobs go heaviest first (by `weight`) to whichever thread is free next: the
-    /// cores are shared with librdkafka's threads, so a split fixed in advance leaves one thread waiting for the
-    /// other at the join. One job, or one thread: runs them in order on the calling thread.
+    /// Runs `body` for every job and returns when all are done. Jobs go heaviest first (by `weight`) to whichever
+    /// thread is free next: the cores are shared with librdkafka's threads, so a split fixed in advance leaves one
+    /// thread waiting for the other at the join. One job, or one thread: runs them in order on the calling thread.
+    /// Several jobs run on the processing threads (as `start` does) while the caller waits: the shared pool's
+    /// `concurrentPerform` was seen running them all on the calling thread.
     func run<Job>(_ jobs: [Job], weight: (Job) -> Int, _ body: (Job) -> Void) {
         guard count > 1, jobs.count > 1 else {
             for job in jobs { body(job) }
             return
         }
         withoutActuallyEscaping(body) { body in
-            // The queue holding `body` is released once the join below returns: `body` does not escape.
-            let queue = ClaimQueue(Self.claimOrder(jobs, weight: weight), body)
-            DispatchQueue.concurrentPerform(iterations: min(count, jobs.count)) { _ in queue.work() }
+            // `body` does not escape: the wait below returns only once every job has run.
+            start(jobs, weight: weight, body).wait()
         }
     }
 
