@@ -63,8 +63,13 @@ extension Array where Element == Record {
     /// Moves the record at `index` out, leaving an empty record in its place: no reference counting on the
     /// record's storage, and the caller holds its only reference (so changing it does not copy).
     @inlinable public mutating func takeRecord(at index: Int) -> Record {
-        var taken = Record()
-        swap(&taken, &self[index])
-        return taken
+        // Moved out and replaced through the buffer: `swap` through the subscript was seen copying the record.
+        withUnsafeMutableBufferPointer { buffer in
+            precondition(index >= 0 && index < buffer.count, "record index out of range")
+            let slot = buffer.baseAddress! + index
+            let taken = slot.move()
+            slot.initialize(to: Record())
+            return taken
+        }
     }
 }

@@ -140,21 +140,20 @@ extension Engine {
         for message in messages {
             let origin = RecordOrigin(topic: topic, partition: message.partition, offset: message.offset)
             let headers = message.headers
-            var record: Record
             do {
-                record = try decoder.decode(key: message.key, value: message.value, headers: headers,
-                                            timestamp: message.timestamp ?? now, origin: origin)
+                try decoder.decode(key: message.key, value: message.value, headers: headers, timestamp: message.timestamp ?? now,
+                                   origin: origin, appendingTo: &records)
             } catch {
                 let failed = Record(key: message.keyBytes, headers: headers, timestamp: message.timestamp ?? now, origin: origin,
                                     raw: message.valueBytes)
                 batch.rejected.append((failed, error, sourceID))
                 continue
             }
-            if let error = assigner?.rejection(assigning: &record) {
-                batch.rejected.append((consume record, error, sourceID))
+            let last = records.count - 1
+            if let error = assigner?.rejection(assigning: &records[last]) {
+                batch.rejected.append((records.removeLast(), error, sourceID))
             } else {
-                task.observe(eventTime: record.eventTime, processingTime: now)
-                records.append(consume record)
+                task.observe(eventTime: records[last].eventTime, processingTime: now)
             }
         }
         batch.inputs[node] = records

@@ -175,6 +175,14 @@ final class SourceDecoderAdapter: SourceDecoding {
         }
         return try decoder.decodeRecord(key: key, value: value, headers: headers, timestamp: timestamp, origin: origin)
     }
+
+    func decode(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [Header], timestamp: Int64, origin: RecordOrigin,
+                appendingTo records: inout [Record]) throws(RecordError) {
+        guard let value else {
+            throw RecordError(.decode, "the record has a null value (tombstone); nothing to decode")
+        }
+        try decoder.decodeRecord(key: key, value: value, headers: headers, timestamp: timestamp, origin: origin, appendingTo: &records)
+    }
 }
 
 final class SinkEncoderAdapter: SinkEncoding {

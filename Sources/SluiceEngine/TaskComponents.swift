@@ -5,6 +5,16 @@ import SluiceOperators
 protocol SourceDecoding: AnyObject {
     func decode(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [Header], timestamp: Int64, origin: RecordOrigin)
         throws(RecordError) -> Record
+    /// As `decode`, appending the record to `records` (unchanged when decoding fails).
+    func decode(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [Header], timestamp: Int64, origin: RecordOrigin,
+                appendingTo records: inout [Record]) throws(RecordError)
+}
+
+extension SourceDecoding {
+    func decode(key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?, headers: [Header], timestamp: Int64, origin: RecordOrigin,
+                appendingTo records: inout [Record]) throws(RecordError) {
+        records.append(try decode(key: key, value: value, headers: headers, timestamp: timestamp, origin: origin))
+    }
 }
 
 /// Encodes a record for a sink topic: value bytes, key bytes and headers (lineage included), into buffers the

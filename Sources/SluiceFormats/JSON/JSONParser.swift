@@ -12,7 +12,8 @@ struct JSONParser {
     let maxDepth: Int
     let expectedFields: Int
     /// Top-level keys remembered from earlier records (see `JSONRecordDecoder.Options.reusingNames`).
-    let names: NameLayout?
+    /// Unowned: the decoder holding it outlives the parse (a reference counted per record is not needed).
+    unowned(unsafe) let names: NameLayout?
     var pos = 0
 
     init(base: UnsafeRawPointer, count: Int, maxDepth: Int, expectedFields: Int = 16, names: NameLayout? = nil) {
@@ -136,7 +137,7 @@ struct JSONParser {
                 // Without escapes the key is as long as what was written (any escape is longer than what it stands for).
                 let length = pos - open - 2
                 if let layout, length == key.utf8.count, length > 0 {
-                    known = .empty  // so that the layout's arrays change in place
+                    known = .empty  // a snapshot does not outlive a change of its layout
                     layout.remember(key, written: UnsafeRawBufferPointer(start: base + open + 1, count: length), at: position)
                     known = layout.snapshot
                 }

@@ -81,7 +81,7 @@ public struct JSONRecordEncoder: RecordEncoder {
                         let start = out.count
                         JSONEscaping.appendQuoted(storage[i].name, to: &out)
                         out.append(UInt8(ascii: ":"))
-                        known = NameLayout.Snapshot.empty  // so that the layout's arrays change in place
+                        known = NameLayout.Snapshot.empty  // a snapshot does not outlive a change of its layout
                         out.withUnsafeBytes {
                             names.remember(storage[i].name, written: UnsafeRawBufferPointer(rebasing: $0[start...]), at: position)
                         }

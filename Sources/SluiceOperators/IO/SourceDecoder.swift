@@ -96,6 +96,40 @@ public struct SourceDecoder: Sendable {
         return Record(fields: fields, key: key.map { Array($0) }, headers: headers, timestamp: timestamp, origin: origin, raw: raw)
     }
 
+    /// As `decodeRecord`, appending the record to `records` (left as it was when decoding fails). Built in its
+    /// place in the array: a record returned from a throwing call is copied into the result and then destroyed
+    /// (a retain and a release of each of its buffers).
+    public func decodeRecord(
+        key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, headers: [Header], timestamp: Int64, origin: RecordOrigin,
+        appendingTo records: inout [Record]
+    ) throws(RecordError) {
+        records.append(Record())
+        do {
+            try fill(&records[records.count - 1], key: key, value: value, headers: headers, timestamp: timestamp, origin: origin)
+        } catch {
+            records.removeLast()
+            throw error
+        }
+    }
+
+    /// Sets every part of an empty record, one at a time (a record built whole and then stored was copied).
+    private func fill(
+        _ record: inout Record, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, headers: [Header], timestamp: Int64,
+        origin: RecordOrigin
+    ) throws(RecordError) {
+        if let key { record.key = Array(key) }
+        record.headers = headers
+        record.timestamp = timestamp
+        record.origin = origin
+        if keepRaw {
+            let raw = Array(value)
+            record.fields = try decoder.decode(raw)  // from the array's own buffer (see `decodeKeepingRaw`)
+            record.raw = consume raw
+        } else {
+            record.fields = try decoder.decode(value)
+        }
+    }
+
     /// The fields, and the copy of the bytes kept in `Record.raw` when `keepRaw`. The fields are decoded from that
     /// copy, so that a JSON sink recognises it as their source (`Fields.verbatimPrefix(ofJSON:)`).
     private func decodeKeepingRaw(_ value: UnsafeRawBufferPointer) throws(RecordError) -> (Fields, [UInt8]?) {
