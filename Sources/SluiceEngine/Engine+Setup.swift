@@ -97,8 +97,9 @@ final class KafkaTaskOutputs: TaskOutputSink {
     private(set) var sent = 0
     /// The last topic sent to, resolved (outputs come in runs to one topic).
     private var lastTopic: KafkaProducer.Topic?
-    /// A lone header (a sink's lineage) in librdkafka's form, reused while records carry that same header.
-    private var loneHeader: (header: Header, native: KafkaProducer.PrebuiltHeaders)?
+    /// The last lone header (a sink's lineage) in librdkafka's form, reused while records carry that same header.
+    /// One reference: reading it costs one retain per record, where a (header, native) pair cost one per part.
+    private var loneHeader: KafkaProducer.PrebuiltHeaders?
 
     init(producer: KafkaProducer, slot: Int, seq: UInt64, onError: @escaping (EngineError) -> Void) {
         self.producer = producer
@@ -116,12 +117,10 @@ final class KafkaTaskOutputs: TaskOutputSink {
         }
         var prebuilt: KafkaProducer.PrebuiltHeaders?
         if headers.count == 1 {
-            if let lone = loneHeader, lone.header == headers[0] {
-                prebuilt = lone.native
-            } else {
-                let native = KafkaProducer.PrebuiltHeaders(headers)
-                loneHeader = (headers[0], native)
-                prebuilt = native
+            prebuilt = loneHeader
+            if prebuilt == nil || !Self.sameLoneHeader(prebuilt!.headers, headers) {
+                prebuilt = KafkaProducer.PrebuiltHeaders(headers)
+                loneHeader = prebuilt
             }
         }
         do {
@@ -130,6 +129,13 @@ final class KafkaTaskOutputs: TaskOutputSink {
             sent += 1
         } catch {
             onError(EngineError("could not enqueue a record for '\(topic)': \(error)"))
+        }
+    }
+
+    /// Whether two one-header lists hold the same header, compared where they lie (no copy of either).
+    private static func sameLoneHeader(_ a: [Header], _ b: [Header]) -> Bool {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in x[0].name == y[0].name && x[0].value == y[0].value }
         }
     }
 }

@@ -29,14 +29,16 @@ public enum RebalanceEvent: Sendable {
 final class ClientCallbacks: @unchecked Sendable {
     let logger: Logger
     let configuration: KafkaConfiguration
-    // Handlers are set once before the client is created and never changed: no lock needed.
-    var onDelivery: ((DeliveryReport) -> Void)?
+    /// A constant: read once per delivered record, a `var` would be copied (its context retained) each time.
+    let onDelivery: ((DeliveryReport) -> Void)?
+    // Set once before the client is created and never changed: no lock needed.
     var onRebalance: ((RebalanceEvent) -> [TopicPartition])?
     let lastError = Mutex<KafkaError?>(nil)
 
-    init(logger: Logger, configuration: KafkaConfiguration) {
+    init(logger: Logger, configuration: KafkaConfiguration, onDelivery: ((DeliveryReport) -> Void)? = nil) {
         self.logger = logger
         self.configuration = configuration
+        self.onDelivery = onDelivery
     }
 
     var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }

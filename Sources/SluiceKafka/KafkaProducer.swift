@@ -37,15 +37,15 @@ public final class KafkaProducer: @unchecked Sendable {
         onDelivery: (@Sendable (DeliveryReport) -> Void)? = nil
     ) throws(KafkaError) {
         self.configuration = configuration.withDefaults(Self.defaults)
-        callbacks = ClientCallbacks(logger: logger, configuration: self.configuration)
-        callbacks.onDelivery = onDelivery
+        callbacks = ClientCallbacks(logger: logger, configuration: self.configuration, onDelivery: onDelivery)
         let conf = try self.configuration.makeNativeConfiguration()
         callbacks.install(on: conf)
         rd_kafka_conf_set_dr_msg_cb(conf) { rk, message, opaque in
             guard let message, let opaque else { return }
             // Borrowed, not retained: this runs once per delivered record and the client owns its callbacks.
             Unmanaged<ClientCallbacks>.fromOpaque(opaque)._withUnsafeGuaranteedRef { callbacks in
-                callbacks.onDelivery.map { deliverReport(message, to: $0) }
+                // Called directly: handing the closure on to a helper allocated a reabstraction context per record.
+                if let onDelivery = callbacks.onDelivery { onDelivery(deliveryReport(message)) }
             }
         }
         handle = try makeClient(type: RD_KAFKA_PRODUCER, conf: conf)
@@ -101,7 +101,12 @@ public final class KafkaProducer: @unchecked Sendable {
     /// records): each send copies the list natively instead of converting every header again.
     public final class PrebuiltHeaders: @unchecked Sendable {
         let list: OpaquePointer
-        public init(_ headers: [Header]) { list = makeNativeHeaders(headers) }
+        /// The headers it was built from.
+        public let headers: [Header]
+        public init(_ headers: [Header]) {
+            list = makeNativeHeaders(headers)
+            self.headers = headers
+        }
         deinit { rd_kafka_headers_destroy(list) }
     }
 
@@ -321,15 +326,14 @@ extension String {
     }
 }
 
-/// Turns librdkafka's delivery report for one message into a `DeliveryReport` for `onDelivery`.
-private func deliverReport(_ message: UnsafePointer<rd_kafka_message_t>, to onDelivery: (DeliveryReport) -> Void) {
+/// librdkafka's delivery report for one message as a `DeliveryReport`.
+private func deliveryReport(_ message: UnsafePointer<rd_kafka_message_t>) -> DeliveryReport {
     let m = message.pointee
     let error: KafkaError? =
         m.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(responseCode: m.err, context: "delivery failed")
     // The topic's name only for failures: building it per success would cost every delivered record.
     let topic = error == nil ? nil : m.rkt.map { String(cString: rd_kafka_topic_name($0)) }
-    onDelivery(
-        DeliveryReport(
-            token: UInt(bitPattern: m._private), topic: topic, partition: m.partition,
-            offset: error == nil ? m.offset : -1, error: error))
+    return DeliveryReport(
+        token: UInt(bitPattern: m._private), topic: topic, partition: m.partition,
+        offset: error == nil ? m.offset : -1, error: error)
 }
