@@ -105,7 +105,11 @@ final class FeaturesStage: StatefulOperator {
         // A local for the loop: a stored property would be checked for exclusive access on every use.
         var ahead: [Prepared] = []
         swap(&ahead, &aheadBuffers)
-        defer { swap(&ahead, &aheadBuffers) }
+        // Locals for the loop, swapped back after it: a stored property passed inout is checked for exclusive
+        // access on every call, and a key passed from `ahead` was retained and released per record.
+        var produced: [FeatureOutput] = []
+        swap(&produced, &outputs)
+        var key: [UInt8] = []
         for i in 0..<n {
             while prepared < n && prepared <= i + 3 {
                 prepare(&batch[prepared], into: &ahead[prepared & 3], evaluation)
@@ -119,9 +123,13 @@ final class FeaturesStage: StatefulOperator {
                 continue
             }
             let eventTime = record.eventTime ?? record.timestamp
-            engine.process(record, key: ahead[i & 3].key, slot: ahead[i & 3].slot, eventTime: eventTime,
-                           processingTime: context.processingTime, into: &outputs)
+            swap(&key, &ahead[i & 3].key)
+            engine.process(record, key: key, slot: ahead[i & 3].slot, eventTime: eventTime,
+                           processingTime: context.processingTime, into: &produced)
+            swap(&key, &ahead[i & 3].key)
         }
+        swap(&ahead, &aheadBuffers)
+        swap(&produced, &outputs)
         flush(into: &output)
     }
 
