@@ -36,7 +36,7 @@ final class DispatchRoute {
     let token: UInt
     /// The in-flight batch forwarded messages count against.
     let seq: UInt64?
-    private(set) var messages: [KafkaMessage] = []
+    @exclusivity(unchecked) private(set) var messages: [KafkaMessage] = []  // appended per message, one thread
     private var endOffset: Int64 = -1
     private var forwarded = 0
     /// Copies handed to the producer, counted against `seq` when the run finishes.

@@ -67,14 +67,15 @@ final class PartitionTask {
     /// An empty list, with the capacity earlier chunks needed, to decode a chunk from `node` into.
     func takeRecordList(forNode node: Int) -> [Record] { spareInputs.removeValue(forKey: node) ?? [] }
 
-    // Per-node scratch, reused between batches.
-    private var mainOut: [Int: [Record]] = [:]
-    private var namedOut: [Int: [String: [Record]]] = [:]
-    private var scratch = OperatorOutput()
-    private var valueBuffer: [UInt8] = []
+    // Per-node scratch, reused between batches. A task runs on one thread at a time, and these are passed inout
+    // per record: the runtime's exclusivity bookkeeping on each such access would cost more than the work.
+    @exclusivity(unchecked) private var mainOut: [Int: [Record]] = [:]
+    @exclusivity(unchecked) private var namedOut: [Int: [String: [Record]]] = [:]
+    @exclusivity(unchecked) private var scratch = OperatorOutput()
+    @exclusivity(unchecked) private var valueBuffer: [UInt8] = []
     /// Node → the one node reading its main output, when exactly one does.
     private var soleConsumer: [Int: Int] = [:]
-    private var headerBuffer: [Header] = []
+    @exclusivity(unchecked) private var headerBuffer: [Header] = []
 
     init(subtopology: DataflowPlan.Subtopology, partition: Int32, plan: DataflowPlan, factory: TaskFactory,
          maxOutOfOrderMs: Int64, idleTimeoutMs: Int64?) throws {
