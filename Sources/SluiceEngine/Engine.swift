@@ -43,8 +43,9 @@ public final class Engine: @unchecked Sendable {
     // processing threads at most read `taskSlots`, serving delivery reports while they wait for room in the
     // producer queue).
     var tasks: [TaskKey: PartitionTask] = [:]
-    /// Tasks by the slot their delivery tokens carry (slot 0 is never used; a removed task leaves nil).
-    var taskSlots: [PartitionTask?] = [nil]
+    /// Tasks by the slot their delivery tokens carry (slot 0 is never used; a removed task leaves nil). Read once
+    /// per delivered record; changed only between batches (above), so the runtime's exclusivity check is skipped.
+    @exclusivity(unchecked) var taskSlots: [PartitionTask?] = [nil]
     var partitionStates: [TaskKey: PartitionState] = [:]
     var stores: [TaskKey: [String: StoreAdapter]] = [:]
     /// The error that stops the run; set from any thread (processing threads, delivery reports).

@@ -45,7 +45,7 @@ public final class KafkaProducer: @unchecked Sendable {
             // Borrowed, not retained: this runs once per delivered record and the client owns its callbacks.
             Unmanaged<ClientCallbacks>.fromOpaque(opaque)._withUnsafeGuaranteedRef { callbacks in
                 // Called directly: handing the closure on to a helper allocated a reabstraction context per record.
-                if let onDelivery = callbacks.onDelivery { onDelivery(deliveryReport(message)) }
+                callbacks.onDelivery?(deliveryReport(message))
             }
         }
         handle = try makeClient(type: RD_KAFKA_PRODUCER, conf: conf)
