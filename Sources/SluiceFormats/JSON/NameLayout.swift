@@ -75,7 +75,7 @@ final class NameLayout: @unchecked Sendable {
         if count == capacity { growNames(to: max(16, capacity * 2)) }
         if byteCount + written.count > byteCapacity { growBytes(to: max(256, (byteCount + written.count) * 2)) }
         (names + count).initialize(to: name)
-        if let source = written.baseAddress { (bytes + byteCount).update(from: source.assumingMemoryBound(to: UInt8.self), count: written.count) }
+        if let source = written.baseAddress { UnsafeMutableRawPointer(bytes + byteCount).copyMemory(from: source, byteCount: written.count) }
         byteCount += written.count
         ends[count] = byteCount
         count += 1
@@ -87,7 +87,7 @@ final class NameLayout: @unchecked Sendable {
         names.deallocate()
         names = newNames
         let newEnds = UnsafeMutablePointer<Int>.allocate(capacity: newCapacity)
-        newEnds.update(from: ends, count: count)
+        newEnds.initialize(from: ends, count: count)
         ends.deallocate()
         ends = newEnds
         capacity = newCapacity
@@ -95,7 +95,7 @@ final class NameLayout: @unchecked Sendable {
 
     private func growBytes(to newCapacity: Int) {
         let newBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-        newBytes.update(from: bytes, count: byteCount)
+        newBytes.initialize(from: bytes, count: byteCount)
         bytes.deallocate()
         bytes = newBytes
         byteCapacity = newCapacity
