@@ -121,13 +121,7 @@ public struct SourceDecoder: Sendable {
         record.headers = headers
         record.timestamp = timestamp
         record.origin = origin
-        if keepRaw {
-            let raw = Array(value)
-            record.fields = try decoder.decode(raw)  // from the array's own buffer (see `decodeKeepingRaw`)
-            record.raw = consume raw
-        } else {
-            record.fields = try decoder.decode(value)
-        }
+        (record.fields, record.raw) = try decodeKeepingRaw(value)
     }
 
     /// The fields, and the copy of the bytes kept in `Record.raw` when `keepRaw`. The fields are decoded from that
