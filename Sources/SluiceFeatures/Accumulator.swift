@@ -26,9 +26,13 @@ protocol Accumulator {
     /// Starts fetching the memory that adding `e` (to this state, or a deferred entry to a settled one)
     /// will touch. A hint: changes nothing.
     mutating func prefetch(for e: Entry)
+    /// Whether this state is bit for bit `other`'s, so that a snapshot may store one and derive the other
+    /// (false when a type cannot tell: then both are stored).
+    func isIdentical(to other: Self) -> Bool
 }
 
 extension Accumulator {
+    func isIdentical(to other: Self) -> Bool { false }
     mutating func addSettled(_ e: Entry) { add(e) }
     static var isOrderInsensitive: Bool { false }
     static var prefetches: Bool { false }
@@ -55,6 +59,7 @@ struct SumAcc: Accumulator {
     mutating func merge(_ o: SumAcc) { sum += o.sum; n += o.n }
     func result(at t: Int64) -> Value { .double(sum) }
     func encode(into w: inout StateWriter) { w.f64(sum); w.i64(n) }
+    func isIdentical(to o: SumAcc) -> Bool { sum.bitPattern == o.sum.bitPattern && n == o.n }
     init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) {
         sum = try r.f64(); n = try r.i64()
     }
@@ -71,6 +76,7 @@ struct MeanAcc: Accumulator {
     mutating func merge(_ o: MeanAcc) { total.merge(o.total) }
     func result(at t: Int64) -> Value { total.n == 0 ? .null : .double(total.sum / Double(total.n)) }
     func encode(into w: inout StateWriter) { total.encode(into: &w) }
+    func isIdentical(to o: MeanAcc) -> Bool { total.isIdentical(to: o.total) }
     init(decoding r: inout StateReader, _ function: AggregateFunction) throws(FeatureError) {
         total = try SumAcc(decoding: &r, function)
     }

@@ -3,8 +3,9 @@ import SluiceCore
 extension FeatureEngine {
     static let keyMagic: [UInt8] = Array("SFK".utf8)
     static let engineMagic: [UInt8] = Array("SFE".utf8)
-    /// 2: compact pane series (varints, no derivable states); 1 is still read.
-    static let stateVersion: UInt8 = 2
+    /// 3: pane series store a pane's `full` state and time range only when they cannot be derived from its
+    /// entries; 2: compact pane series (varints, no derivable states). 1 and 2 are still read.
+    static let stateVersion: UInt8 = 3
 
     /// Current feature values of `key` for online serving, as of `max(streamTime, watermark)`:
     /// windows are evaluated at that time, so a sliding count drops events older than D before it

@@ -1,16 +1,54 @@
 /// An entity key as a dictionary key.
 ///
-/// Why not `[UInt8]` itself: an array hashes element by element (one `Hasher.combine` call per byte),
-/// which costs more than the rest of the per-key lookup for typical ids; this feeds the bytes to the
-/// hasher in one call.
+/// Why not `[UInt8]` itself: an array hashes element by element (one `Hasher.combine` call per byte), and
+/// comparing two arrays reads both heap buffers — for a state table of thousands of keys, the stored key's
+/// buffer is a cache miss on every lookup. Keys of up to 23 bytes (most entity ids) are held inline in
+/// three words: a lookup hashes and compares those words and never leaves the table. Longer keys keep an array.
 struct KeyBytes: Hashable {
-    let bytes: [UInt8]
+    /// The bytes, little-endian from `w0`; `w2`'s top byte is the length. For a longer key: all zero, the
+    /// length byte 0xFF, and the bytes in `spilled`.
+    private var w0: UInt64 = 0, w1: UInt64 = 0, w2: UInt64 = 0
+    private let spilled: [UInt8]?
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    static let inlineCapacity = 23
 
-    static func == (a: KeyBytes, b: KeyBytes) -> Bool { a.bytes == b.bytes }
+    init(_ bytes: [UInt8]) {
+        guard bytes.count <= Self.inlineCapacity else {
+            w2 = 0xFF << 56
+            spilled = bytes
+            return
+        }
+        spilled = nil
+        bytes.withUnsafeBytes { source in
+            withUnsafeMutableBytes(of: &w0) { _ = $0.copyBytes(from: source.prefix(8)) }
+            if source.count > 8 { withUnsafeMutableBytes(of: &w1) { _ = $0.copyBytes(from: source[8..<min(16, source.count)]) } }
+            if source.count > 16 { withUnsafeMutableBytes(of: &w2) { _ = $0.copyBytes(from: source[16...]) } }
+        }
+        w0 = UInt64(littleEndian: w0)
+        w1 = UInt64(littleEndian: w1)
+        w2 = UInt64(littleEndian: w2) | UInt64(bytes.count) << 56
+    }
+
+    /// The key's bytes.
+    var bytes: [UInt8] {
+        if let spilled { return spilled }
+        let count = Int(w2 >> 56)
+        var words = (w0.littleEndian, w1.littleEndian, w2.littleEndian)
+        return withUnsafeBytes(of: &words) { Array($0.prefix(count)) }
+    }
+
+    static func == (a: KeyBytes, b: KeyBytes) -> Bool {
+        guard a.w0 == b.w0, a.w1 == b.w1, a.w2 == b.w2 else { return false }
+        return a.spilled == nil || a.spilled == b.spilled
+    }
 
     func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        if let spilled {
+            spilled.withUnsafeBytes { hasher.combine(bytes: $0) }
+        } else {
+            hasher.combine(w0)
+            hasher.combine(w1)
+            hasher.combine(w2)
+        }
     }
 }

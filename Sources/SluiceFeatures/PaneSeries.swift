@@ -28,6 +28,10 @@ struct PaneSeries<A: Accumulator>: Series {
         let grace: Int64
         let width: Int64
         let isUnbounded: Bool
+        /// Room for panes that a key's first pane gets: about as many as its window holds at once (capped),
+        /// so that a key's buffer grows once or not at all instead of doubling from one. Keys are many and
+        /// often short-lived (a user's few events), so those doublings were a measurable part of an event's cost.
+        let initialPanes: Int
 
         init(_ function: AggregateFunction, window: WindowSpec, grace: Int64, slidingBuckets: Int) {
             self.function = function
@@ -42,6 +46,11 @@ struct PaneSeries<A: Accumulator>: Series {
             default: kind = .unbounded; width = 1
             }
             if case .unbounded = kind { isUnbounded = true } else { isUnbounded = false }
+            switch kind {
+            case .aligned(let size, _): initialPanes = Int(min(size / width + 1, 8))
+            case .sliding: initialPanes = 8
+            case .unbounded: initialPanes = 1
+            }
         }
     }
 
@@ -90,6 +99,7 @@ struct PaneSeries<A: Accumulator>: Series {
             let p = Pane(index: idx, settled: A(function), full: A(function))
             if i == panes.count {
                 if head > 0 && panes.count == panes.capacity { compactPanes(); i = panes.count }
+                if panes.capacity == 0 { panes.reserveCapacity(shape.initialPanes) }
                 panes.append(p)
             } else {
                 panes.insert(p, at: i)
@@ -289,11 +299,13 @@ struct PaneSeries<A: Accumulator>: Series {
          PrefetchedArray(offset: MemoryLayout<Self>.offset(of: \Self.raw.items)!, elementStride: MemoryLayout<A.Stored>.stride)]
     }
 
-    /// Layout 2: closed-through, the live pane count, then per pane: its index (delta from the previous
+    /// Layout 3: closed-through, the live pane count, then per pane: its index (delta from the previous
     /// pane's), its raw entry count, its entry count, its `settled` state unless empty (no entry settled
-    /// yet), its `full` state unless the accumulator is order-insensitive (then `full` is `settled` plus
-    /// the raw entries), min/max time relative to the pane start, and its raw entries (time deltas).
-    /// Varints throughout: a checkpoint writes every changed key, so its size is the checkpoint's cost.
+    /// yet), a flags byte, its `full` state if flagged (only when it is not what folding its raw entries into
+    /// `settled` in time order gives: when entries arrived out of order, for a floating-point sum), its
+    /// min/max time relative to the pane start if flagged (only when some entries are settled: otherwise they
+    /// are its first and last raw entries' times), and its raw entries (time deltas). Varints throughout: a
+    /// checkpoint writes every changed key, so its size is the checkpoint's cost.
     func encode(into w: inout StateWriter) {
         w.i64(closedThrough)
         w.varint(UInt64(panes.count - head))
@@ -307,17 +319,30 @@ struct PaneSeries<A: Accumulator>: Series {
             previousIndex = p.index
             w.varint(UInt64(j - begin))
             w.varint(UInt64(p.count))
-            if p.count != j - begin { p.settled.encode(into: &w) }
-            if !A.isOrderInsensitive { p.full.encode(into: &w) }
+            let allRaw = p.count == j - begin
+            if !allRaw { p.settled.encode(into: &w) }
+            let storesFull = !A.isOrderInsensitive && !folded(allRaw ? A(function) : p.settled, begin..<j).isIdentical(to: p.full)
+            let storesRange = !allRaw || j == begin
+            w.u8((storesFull ? PaneFlags.full : 0) | (storesRange ? PaneFlags.range : 0))
+            if storesFull { p.full.encode(into: &w) }
             let paneStart = p.index &* width
-            w.zigzag(p.minTime &- paneStart)
-            w.zigzag(p.maxTime &- paneStart)
+            if storesRange {
+                w.zigzag(p.minTime &- paneStart)
+                w.zigzag(p.maxTime &- paneStart)
+            }
             var previous = paneStart
             for k in begin..<j {
                 raw.items[k].entry.encode(into: &w, after: previous)
                 previous = raw.items[k].time
             }
         }
+    }
+
+    /// `state` with the raw entries `range` added, in time order.
+    private func folded(_ state: A, _ range: Range<Int>) -> A {
+        var a = state
+        for k in range where raw.items[k].present { a.add(raw.items[k].entry) }
+        return a
     }
 
     mutating func decodeState(from r: inout StateReader) throws(FeatureError) {
@@ -339,9 +364,20 @@ struct PaneSeries<A: Accumulator>: Series {
                 throw FeatureError(.corruptState, "pane has more raw entries than entries", context: ["offset": "\(r.pos)"])
             }
             let settled = rawCount == count ? A(function) : try A(decoding: &r, function)
-            let storedFull = A.isOrderInsensitive ? nil : try A(decoding: &r, function)
+            // Layout 2 stores every order-sensitive `full` state and every time range; layout 3 says which.
+            let flags = r.version < 3 ? PaneFlags.range | (A.isOrderInsensitive ? 0 : PaneFlags.full) : try r.u8()
+            guard flags & ~(PaneFlags.full | PaneFlags.range) == 0, flags & PaneFlags.range != 0 || (rawCount == count && rawCount > 0),
+                  flags & PaneFlags.full == 0 || !A.isOrderInsensitive
+            else {
+                throw FeatureError(.corruptState, "pane flags do not fit the pane", context: ["offset": "\(r.pos)"])
+            }
+            let storedFull = flags & PaneFlags.full != 0 ? try A(decoding: &r, function) : nil
             let paneStart = idx &* width
-            let minTime = paneStart &+ (try r.zigzag()), maxTime = paneStart &+ (try r.zigzag())
+            var minTime = Int64.max, maxTime = Int64.min
+            if flags & PaneFlags.range != 0 {
+                minTime = paneStart &+ (try r.zigzag())
+                maxTime = paneStart &+ (try r.zigzag())
+            }
             var full = storedFull ?? settled
             var previous = paneStart
             for _ in 0..<rawCount {
@@ -353,6 +389,10 @@ struct PaneSeries<A: Accumulator>: Series {
                 lastTime = e.time
                 try Self.checkStorable(e, at: r.pos)
                 if storedFull == nil && e.present { full.add(e) }
+                if flags & PaneFlags.range == 0 {
+                    minTime = min(minTime, e.time)
+                    maxTime = max(maxTime, e.time)
+                }
                 raw.items.append(A.Stored(e))
             }
             panes.append(Pane(index: idx, settled: settled, full: full, minTime: minTime, maxTime: maxTime, count: Int(count)))
@@ -393,4 +433,10 @@ struct PaneSeries<A: Accumulator>: Series {
             }
         }
     }
+}
+
+/// Layout 3's per-pane flags byte: which of a pane's derivable parts its snapshot stores.
+enum PaneFlags {
+    static let full: UInt8 = 1
+    static let range: UInt8 = 2
 }

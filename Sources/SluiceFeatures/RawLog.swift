@@ -14,7 +14,12 @@ struct RawLog<Item: StoredEntry> {
     /// Time of the oldest live entry (`Int64.max` when empty).
     var oldestTime: Int64 { head < items.count ? items[head].time : .max }
 
+    /// A new key's first entry reserves this many: most keys see a few events, and doubling from one
+    /// reallocated the buffer on most of them.
+    static var initialCapacity: Int { 8 }
+
     mutating func insert(_ e: Item) {
+        if items.capacity == 0 { items.reserveCapacity(Self.initialCapacity) }
         var i = items.count
         while i > head && items[i - 1].time > e.time { i -= 1 }
         if i == items.count {

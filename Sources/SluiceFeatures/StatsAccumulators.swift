@@ -91,6 +91,7 @@ struct DistinctAcc: Accumulator {
         prefetchArrayElement(pending, 4, stride: MemoryLayout<UInt64>.stride)
     }
     mutating func addSettled(_ e: Entry) {
+        if pending.capacity == 0 { pending.reserveCapacity(RawLog<Entry>.initialCapacity) }
         pending.append(e.bits)
         if pending.count >= Self.pendingLimit { flushPending() }
     }

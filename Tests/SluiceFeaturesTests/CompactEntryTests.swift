@@ -47,8 +47,7 @@ struct CompactEntryTests {
         bad.varint(1)                  // one live pane, index 0
         bad.zigzag(0)
         bad.varint(2); bad.varint(2)   // two raw entries, two entries: no settled state
-        SumAcc(.sum).encode(into: &bad)
-        bad.zigzag(1_000); bad.zigzag(2_000)
+        bad.u8(0)                      // full state and time range: derived from the raw entries
         Entry(time: 1_000, num: 2.5).encode(into: &bad, after: 0)
         Entry(time: 2_000, num: 4, bits: 77).encode(into: &bad, after: 1_000)
         var unfit = PaneSeries<SumAcc>(shape)
