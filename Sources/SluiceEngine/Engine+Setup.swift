@@ -66,8 +66,10 @@ extension Engine {
         consumer = try KafkaConsumer(
             configuration: consumerConfig, groupID: applicationID, logger: logger,
             maxBatch: max(topology.processing.batch.maxRecords, 1)
-        ) { [unowned self] event in
-            self.rebalanced(event)
+        ) { [weak self] event in
+            // Weak: an engine whose run ended by throwing still owns an unclosed consumer, and closing it on
+            // the engine's deinit revokes partitions through here (rare; nothing to save by then).
+            self?.rebalanced(event) ?? []
         }
         if exactlyOnce { try producer.initTransactions() }
     }

@@ -82,7 +82,13 @@ struct AdminAPIWithEngineTests {
             finished.store(true, ordering: .releasing)
         }
         thread.start()
-        let deadline = Date().addingTimeInterval(40)
+        // However the test ends, the engine stops and its thread finishes before the broker goes away.
+        defer {
+            engine.requestStop()
+            while !finished.load(ordering: .acquiring) { usleep(50_000) }
+        }
+        // Generous: the whole suite runs tests side by side on two cores.
+        let deadline = Date().addingTimeInterval(90)
         while engine.statusSnapshot.recordsIn < 30 && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         #expect(engine.statusSnapshot.recordsIn == 30)
 
@@ -96,6 +102,7 @@ struct AdminAPIWithEngineTests {
             }
         }
         reader.close()
+        #expect(scored.count == 30)
         let lastU2 = try #require(scored.last { $0["user"] as? String == "u2" })
         let amount = (lastU2["amount"] as? NSNumber)?.doubleValue ?? -1
         let n = (lastU2["n"] as? NSNumber)?.intValue ?? -1
@@ -136,7 +143,5 @@ struct AdminAPIWithEngineTests {
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/state/features/u2", method: .get).status == .unauthorized)
         }
-        engine.requestStop()
-        while !finished.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(50)) }
     }
 }
