@@ -22,7 +22,7 @@ struct KafkaBench: AsyncParsableCommand {
     @Option(help: "Partitions of the benchmark topics.") var partitions: Int32 = 8
     @Option(help: "Path of the C baseline binary (built from Benchmarks/c-baseline if missing).")
     var baseline = "Benchmarks/c-baseline/rdkafka_baseline"
-    @Option(help: "Repetitions (the best of each is reported).") var repeat_ = 1
+    @Option(name: .customLong("repeat"), help: "Repetitions (the best of each is reported).") var repeat_ = 1
     @Flag(help: "Print one JSON object instead of a table.") var json = false
 
     func run() async throws {

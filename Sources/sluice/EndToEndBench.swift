@@ -80,7 +80,8 @@ struct EndToEndBench: ParsableCommand {
         }
     }
 
-    @Option(help: "Runs per scenario, each against its own C run; the medians are reported (the machine is noisy).")
+    @Option(name: .customLong("repeat"),
+            help: "Runs per scenario, each against its own C run; the medians are reported (the machine is noisy).")
     var repeat_ = 1
 
     func run() throws {
@@ -95,7 +96,8 @@ struct EndToEndBench: ParsableCommand {
                 runs[scenario, default: []].append(run)
                 if !json && repeat_ > 1 {
                     print(String(format: "  %@ run: sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f%@",
-                                 scenario.uppercased(), run.rate, run.c, run.rate / run.c, Self.checkpointNote(run.checkpointMs)))
+                                 scenario.uppercased(), run.rate, run.c, run.rate / run.c,
+                                 Self.checkpointNote(run.checkpointMs, bytes: run.checkpointBytes)))
                 }
             }
         }
@@ -103,11 +105,14 @@ struct EndToEndBench: ParsableCommand {
             let list = runs[scenario] ?? []
             let rate = median(list.map(\.rate)), cRate = median(list.map(\.c)), ratio = median(list.map { $0.rate / $0.c })
             let checkpointMs = median(list.map(\.checkpointMs))
+            let checkpointBytes = list[0].checkpointBytes
             results[scenario] = ["records_per_sec": rate, "dead_letters": list[0].deadLetters, "c_passthrough_per_sec": cRate,
-                                 "ratio_vs_c": ratio, "ratios": list.map { $0.rate / $0.c }, "final_checkpoint_ms": checkpointMs]
+                                 "ratio_vs_c": ratio, "ratios": list.map { $0.rate / $0.c }, "final_checkpoint_ms": checkpointMs,
+                                 "final_checkpoint_bytes": checkpointBytes]
             if !json {
                 print(String(format: "%@  sluice %9.0f rec/s   C passthrough %9.0f rec/s   ratio %.2f   (dead letters %d%@)%@",
-                             scenario.uppercased(), rate, cRate, ratio, list[0].deadLetters, Self.checkpointNote(checkpointMs),
+                             scenario.uppercased(), rate, cRate, ratio, list[0].deadLetters,
+                             Self.checkpointNote(checkpointMs, bytes: checkpointBytes),
                              repeat_ > 1 ? "   medians of \(repeat_)" : ""))
             }
         }
@@ -138,9 +143,14 @@ struct EndToEndBench: ParsableCommand {
         var c: Double
         var deadLetters: Int
         var checkpointMs: Double
+        /// Segment bytes the final checkpoint wrote (compressed state).
+        var checkpointBytes: Int
     }
 
-    static func checkpointNote(_ ms: Double) -> String { ms > 0 ? String(format: ", final checkpoint %.0f ms", ms) : "" }
+    static func checkpointNote(_ ms: Double, bytes: Int) -> String {
+        guard ms > 0 else { return "" }
+        return String(format: ", final checkpoint %.0f ms", ms) + (bytes > 0 ? String(format: " %.1f MB", Double(bytes) / 1e6) : "")
+    }
 
     /// One scenario on a fresh broker, then the C passthrough over the same input on that broker.
     func runOnce(_ scenario: String, _ c: CBaseline) throws -> Run {
@@ -165,7 +175,8 @@ struct EndToEndBench: ParsableCommand {
         let rate = Double(s.recordsIn) / max(seconds, 0.001)
         // The C program passes the same input through on the same broker.
         let cRate = try c.run(["passthrough", "-b", broker.bootstrapServers, "-i", "bench-in", "-o", "bench-c-out", "-n", "\(records)"])
-        return Run(rate: rate, c: cRate, deadLetters: s.deadLetters, checkpointMs: s.lastCheckpointDurationMs ?? 0)
+        return Run(rate: rate, c: cRate, deadLetters: s.deadLetters, checkpointMs: s.lastCheckpointDurationMs ?? 0,
+                   checkpointBytes: s.lastCheckpointBytes ?? 0)
     }
 
     func median(_ xs: [Double]) -> Double {

@@ -52,9 +52,11 @@ struct ReadinessTests {
         try producer.flush()
 
         final class Done: Sendable { let flag = Atomic<Bool>(false) }
-        func start() throws -> (Engine, Done) {
-            let engine = try Engine(topology: topology, options: EngineOptions(
+        func makeEngine() throws -> Engine {
+            try Engine(topology: topology, options: EngineOptions(
                 bootstrapOverride: broker.bootstrapServers, stateDirectory: dir + "/state", instanceID: "r", logger: quiet))
+        }
+        func start(_ engine: Engine) -> Done {
             let done = Done()
             let thread = Thread {
                 try? engine.run()
@@ -62,23 +64,33 @@ struct ReadinessTests {
             }
             thread.stackSize = 8 << 20
             thread.start()
-            return (engine, done)
+            return done
         }
         // A first run builds 60k keys of state and checkpoints them on shutdown.
-        let (first, firstDone) = try start()
+        let first = try makeEngine()
+        let firstDone = start(first)
         let deadline = Date().addingTimeInterval(90)
         while first.statusSnapshot.recordsIn < keys && Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
         first.requestStop()
         while !firstDone.flag.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(50)) }
         try await Task.sleep(for: .seconds(2))
 
-        // The second run restores them; /readyz is watched from the start.
-        let (second, secondDone) = try start()
+        // The second run restores them; /readyz is watched from before it starts (the restore can be short on a
+        // fast machine, and the watching must not begin after it).
+        let second = try makeEngine()
+        let secondDone = Done()
         let server = try AdminServer(
             configuration: ServerConfiguration(address: "127.0.0.1", port: 0, auditLog: dir + "/audit.jsonl"),
             engine: EngineAdminBridge(engine: second, topology: topology), metrics: .sluice(), tokens: TokenStore(entries: []), logger: quiet)
         let seen = Mutex<(restoring: Bool, readyAfter: Bool)>((false, false))
         try await server.makeApplication().test(.router) { client in
+            #expect(try await client.execute(uri: "/readyz", method: .get).status != .ok)
+            let thread = Thread {
+                try? second.run()
+                secondDone.flag.store(true, ordering: .releasing)
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
             let until = Date().addingTimeInterval(60)
             while Date() < until && !seen.withLock({ $0.restoring && $0.readyAfter }) {
                 let response = try await client.execute(uri: "/readyz", method: .get)
@@ -87,7 +99,7 @@ struct ReadinessTests {
                     if response.status == .serviceUnavailable && body.contains("restoring") { s.restoring = true }
                     if s.restoring && response.status == .ok { s.readyAfter = true }
                 }
-                try await Task.sleep(for: .milliseconds(2))
+                await Task.yield()
             }
         }
         let (sawRestoring, sawReadyAfter) = seen.withLock { ($0.restoring, $0.readyAfter) }
