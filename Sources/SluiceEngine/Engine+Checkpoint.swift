@@ -212,6 +212,7 @@ extension Engine {
             taskSlots.append(task)
             task.slot = slot
             if sub.isStateful, !task.statefulOperators.isEmpty {
+                options.willRestoreTask?(key.partition)
                 if let offsets = try restore(task, key: key) {
                     for (topic, offset) in offsets where sub.topics[topic] != nil {
                         starts.append(TopicPartition(topic: topic, partition: key.partition, offset: offset))

@@ -20,6 +20,10 @@ public struct EngineOptions: Sendable {
     /// A stable instance name (part of the transactional id in exactly-once mode).
     public var instanceID: String
     public var logger: Logger
+    /// Called on the engine's thread while it is restoring, before each stateful task's state is read (with the
+    /// task's partition). For embedding code and tests that must see the "restoring" state deterministically;
+    /// whatever it does delays the restore.
+    public var willRestoreTask: (@Sendable (_ partition: Int32) -> Void)?
 
     public init(
         bootstrapOverride: String? = nil, stateDirectory: String? = nil, showProgress: Bool = false,

@@ -59,4 +59,37 @@ struct CompactEntryTests {
             #expect(error.code == .corruptState)
         }
     }
+
+    /// Layout 3's per-pane flags byte: unknown bits, or a pane claiming its time range can be derived from raw
+    /// entries when some of its entries have settled (or none are left), are corrupt state.
+    @Test("pane flags that do not fit the pane are corrupt state")
+    func refusesUnfitPaneFlags() throws {
+        let shape = PaneSeries<SumAcc>.Shape(.sum, window: .sliding(60_000), grace: 0, slidingBuckets: 6)
+        func pane(rawCount: UInt64, count: UInt64, flags: UInt8) -> [UInt8] {
+            var w = StateWriter()
+            w.i64(Int64.min)
+            w.varint(1); w.zigzag(0)
+            w.varint(rawCount); w.varint(count)
+            if rawCount != count { SumAcc(.sum).encode(into: &w) }
+            w.u8(flags)
+            if flags & 1 != 0 { SumAcc(.sum).encode(into: &w) }
+            if flags & 2 != 0 { w.zigzag(1_000); w.zigzag(1_000) }
+            for k in 0..<rawCount { Entry(time: 1_000 + Int64(k), num: 1).encode(into: &w, after: k == 0 ? 0 : 1_000 + Int64(k) - 1) }
+            return w.bytes
+        }
+        func decodes(_ bytes: [UInt8]) -> Bool {
+            var series = PaneSeries<SumAcc>(shape)
+            var reader = StateReader(bytes)
+            do { try series.decodeState(from: &reader); return true } catch {
+                #expect(error.code == .corruptState)
+                return false
+            }
+        }
+        #expect(decodes(pane(rawCount: 1, count: 1, flags: 0)))
+        #expect(decodes(pane(rawCount: 1, count: 2, flags: 2)))
+        #expect(decodes(pane(rawCount: 1, count: 1, flags: 3)))
+        #expect(!decodes(pane(rawCount: 1, count: 1, flags: 4)))
+        #expect(!decodes(pane(rawCount: 1, count: 2, flags: 0)))
+        #expect(!decodes(pane(rawCount: 0, count: 0, flags: 0)))
+    }
 }

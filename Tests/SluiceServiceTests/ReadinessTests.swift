@@ -52,9 +52,14 @@ struct ReadinessTests {
         try producer.flush()
 
         final class Done: Sendable { let flag = Atomic<Bool>(false) }
-        func makeEngine() throws -> Engine {
-            try Engine(topology: topology, options: EngineOptions(
-                bootstrapOverride: broker.bootstrapServers, stateDirectory: dir + "/state", instanceID: "r", logger: quiet))
+        // The restore waits (up to 30 s) until /readyz was seen answering "restoring": a fast machine restores
+        // 60k keys quicker than a loaded one schedules the watching task.
+        let seenRestoring = DispatchSemaphore(value: 0)
+        func makeEngine(holdingRestore: Bool = false) throws -> Engine {
+            var options = EngineOptions(
+                bootstrapOverride: broker.bootstrapServers, stateDirectory: dir + "/state", instanceID: "r", logger: quiet)
+            if holdingRestore { options.willRestoreTask = { _ in _ = seenRestoring.wait(timeout: .now() + 30) } }
+            return try Engine(topology: topology, options: options)
         }
         func start(_ engine: Engine) -> Done {
             let done = Done()
@@ -77,7 +82,7 @@ struct ReadinessTests {
 
         // The second run restores them; /readyz is watched from before it starts (the restore can be short on a
         // fast machine, and the watching must not begin after it).
-        let second = try makeEngine()
+        let second = try makeEngine(holdingRestore: true)
         let secondDone = Done()
         let server = try AdminServer(
             configuration: ServerConfiguration(address: "127.0.0.1", port: 0, auditLog: dir + "/audit.jsonl"),
@@ -96,7 +101,10 @@ struct ReadinessTests {
                 let response = try await client.execute(uri: "/readyz", method: .get)
                 let body = String(buffer: response.body)
                 seen.withLock { s in
-                    if response.status == .serviceUnavailable && body.contains("restoring") { s.restoring = true }
+                    if response.status == .serviceUnavailable && body.contains("restoring") {
+                        if !s.restoring { seenRestoring.signal() }
+                        s.restoring = true
+                    }
                     if s.restoring && response.status == .ok { s.readyAfter = true }
                 }
                 await Task.yield()
