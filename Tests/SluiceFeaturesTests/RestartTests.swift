@@ -119,62 +119,35 @@ struct RestartTests {
         #expect(fresh.lookup(ev[0].key) == e.lookup(ev[0].key))
     }
 
-    /// Snapshots written with state layout 1 (fixed-width fields) by an earlier build, after the first
-    /// half of a stream: restoring them and running the second half gives the no-restart outputs.
-    @Test("state written with layout 1 still restores to the same outputs")
-    func layout1StateRestores() throws {
+    /// Snapshots written by earlier builds after the first half of a stream, in state layout 1 (fixed-width
+    /// fields) and layout 2 (every order-sensitive pane state and time range stored): restoring them and running
+    /// the second half gives the no-restart outputs, and written again in the current layout they are smaller.
+    @Test("state written with an older layout still restores to the same outputs", arguments: [1, 2])
+    func olderLayoutRestores(layout: Int) throws {
+        let specs = layout == 1 ? Self.layout1Specs() : Self.mixedSpecs()
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/features/layout1-snapshots.txt")
+            .appendingPathComponent("Fixtures/features/layout\(layout)-snapshots.txt")
         let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
         let events = makeStream(seed: 3, count: 500, keys: 4, disorder: 400)
-        let straight = try Self.run(Self.makeEngine(.perEvent, specs: Self.layout1Specs()), events[...])
-        let restored = try Self.makeEngine(.perEvent, specs: Self.layout1Specs())
-        for line in lines {
-            let parts = line.split(separator: " ").map(String.init)
-            if parts[0] == "engine" { try restored.restoreEngine(hexBytes(parts[1])); continue }
-            try restored.restore(key: hexBytes(parts[0]), bytes: hexBytes(parts[1]))
-        }
-        #expect(restored.keyCount == 4)
-        let after = Self.run(restored, events[250...])
-        #expect(after == Array(straight[(straight.count - after.count)...]))
-        #expect(after.count == straight.count - Self.run(try Self.makeEngine(.perEvent, specs: Self.layout1Specs()), events[..<250]).count)
-        // Written again, the same state takes the current layout and is smaller.
-        for line in lines where !line.hasPrefix("engine") {
-            let parts = line.split(separator: " ").map(String.init)
-            let rewritten = try #require(restored.snapshot(key: hexBytes(parts[0])))
-            #expect(rewritten[3] == FeatureEngine.stateVersion)
-            #expect(rewritten.count < parts[1].count / 2)
-        }
-    }
-
-    /// Snapshots written with state layout 2 (every order-sensitive pane state and time range stored) by an
-    /// earlier build, after the first half of a stream: they restore to the no-restart outputs, and written
-    /// again in layout 3 they are smaller.
-    @Test("state written with layout 2 still restores to the same outputs")
-    func layout2StateRestores() throws {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/features/layout2-snapshots.txt")
-        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
-        let events = makeStream(seed: 3, count: 500, keys: 4, disorder: 400)
-        let straight = try Self.run(Self.makeEngine(.perEvent), events[...])
-        let restored = try Self.makeEngine(.perEvent)
-        var layout2Bytes = 0, layout3Bytes = 0
+        let straight = try Self.run(Self.makeEngine(.perEvent, specs: specs), events[...])
+        let restored = try Self.makeEngine(.perEvent, specs: specs)
+        var olderBytes = 0, currentBytes = 0
         for line in lines {
             let parts = line.split(separator: " ").map(String.init)
             if parts[0] == "engine" { try restored.restoreEngine(hexBytes(parts[1])); continue }
             let key = hexBytes(parts[0]), bytes = hexBytes(parts[1])
-            #expect(bytes[3] == 2)
+            #expect(bytes[3] == UInt8(layout))
             try restored.restore(key: key, bytes: bytes)
             let rewritten = try #require(restored.snapshot(key: key))
-            #expect(rewritten[3] == 3)
-            layout2Bytes += bytes.count
-            layout3Bytes += rewritten.count
+            #expect(rewritten[3] == FeatureEngine.stateVersion)
+            olderBytes += bytes.count
+            currentBytes += rewritten.count
         }
         #expect(restored.keyCount == 4)
-        #expect(layout3Bytes < layout2Bytes)
+        #expect(currentBytes < olderBytes)
         let after = Self.run(restored, events[250...])
         #expect(after == Array(straight[(straight.count - after.count)...]))
-        #expect(after.count == straight.count - Self.run(try Self.makeEngine(.perEvent), events[..<250]).count)
+        #expect(after.count == straight.count - Self.run(try Self.makeEngine(.perEvent, specs: specs), events[..<250]).count)
     }
 
     /// A floating-point sum depends on the order of its additions: a pane whose entries arrived out of time
