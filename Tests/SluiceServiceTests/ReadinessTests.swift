@@ -61,8 +61,8 @@ struct ReadinessTests {
             if holdingRestore { options.willRestoreTask = { _ in _ = seenRestoring.wait(timeout: .now() + 30) } }
             return try Engine(topology: topology, options: options)
         }
-        func start(_ engine: Engine) -> Done {
-            let done = Done()
+        @Sendable @discardableResult
+        func start(_ engine: Engine, signalling done: Done = Done()) -> Done {
             let thread = Thread {
                 try? engine.run()
                 done.flag.store(true, ordering: .releasing)
@@ -90,12 +90,7 @@ struct ReadinessTests {
         let seen = Mutex<(restoring: Bool, readyAfter: Bool)>((false, false))
         try await server.makeApplication().test(.router) { client in
             #expect(try await client.execute(uri: "/readyz", method: .get).status != .ok)
-            let thread = Thread {
-                try? second.run()
-                secondDone.flag.store(true, ordering: .releasing)
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
+            start(second, signalling: secondDone)
             let until = Date().addingTimeInterval(60)
             while Date() < until && !seen.withLock({ $0.restoring && $0.readyAfter }) {
                 let response = try await client.execute(uri: "/readyz", method: .get)
@@ -107,7 +102,8 @@ struct ReadinessTests {
                     }
                     if s.restoring && response.status == .ok { s.readyAfter = true }
                 }
-                await Task.yield()
+                // The restore waits for this loop (see `seenRestoring`): no need to spin.
+                try await Task.sleep(for: .milliseconds(2))
             }
         }
         let (sawRestoring, sawReadyAfter) = seen.withLock { ($0.restoring, $0.readyAfter) }
