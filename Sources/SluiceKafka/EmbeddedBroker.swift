@@ -6,7 +6,8 @@ import Logging
 ///
 /// Limits (librdkafka 2.0.2, measured): memory only; it keeps only about 5 MiB of (compressed) data per
 /// partition and silently deletes older data — compress, use enough partitions and keep consumers up to date;
-/// aborted transactional records are still delivered to `read_committed` consumers.
+/// aborted transactional records are still delivered to `read_committed` consumers. Its listening sockets get
+/// `TCP_NODELAY`, as a real broker's connections have (see `LoopbackNoDelay`).
 ///
 /// ```swift
 /// let broker = try EmbeddedBroker(brokers: 1)
@@ -38,6 +39,12 @@ public final class EmbeddedBroker: @unchecked Sendable {
         self.brokerCount = brokers
         bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
         _ = defaultPartitions
+        LoopbackNoDelay.apply(toSocketsOnPorts: listenerPorts)
+    }
+
+    /// The ports the brokers listen on (from `bootstrapServers`).
+    var listenerPorts: Set<UInt16> {
+        Set(bootstrapServers.split(separator: ",").compactMap { $0.split(separator: ":").last.flatMap { UInt16($0) } })
     }
 
     deinit {
@@ -59,6 +66,7 @@ public final class EmbeddedBroker: @unchecked Sendable {
 
     public func setBrokerUp(_ id: Int32) throws(KafkaError) {
         try KafkaError.check(rd_kafka_mock_broker_set_up(cluster, id), "bring broker \(id) up")
+        LoopbackNoDelay.apply(toSocketsOnPorts: listenerPorts)  // in case the broker listens anew
     }
 
     /// Adds round-trip latency to a broker.
