@@ -20,9 +20,9 @@ struct KeyBytes: Hashable {
         }
         spilled = nil
         bytes.withUnsafeBytes { source in
-            withUnsafeMutableBytes(of: &w0) { _ = $0.copyBytes(from: source.prefix(8)) }
-            if source.count > 8 { withUnsafeMutableBytes(of: &w1) { _ = $0.copyBytes(from: source[8..<min(16, source.count)]) } }
-            if source.count > 16 { withUnsafeMutableBytes(of: &w2) { _ = $0.copyBytes(from: source[16...]) } }
+            withUnsafeMutableBytes(of: &w0) { $0.copyBytes(from: source.prefix(8)) }
+            if source.count > 8 { withUnsafeMutableBytes(of: &w1) { $0.copyBytes(from: source[8..<min(16, source.count)]) } }
+            if source.count > 16 { withUnsafeMutableBytes(of: &w2) { $0.copyBytes(from: source[16...]) } }
         }
         w0 = UInt64(littleEndian: w0)
         w1 = UInt64(littleEndian: w1)
