@@ -1,9 +1,8 @@
+#if canImport(Glibc)
 import Foundation
+import Glibc
 import Testing
 @testable import SluiceKafka
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @Suite("Embedded broker sockets")
 struct LoopbackNoDelayTests {
@@ -76,3 +75,4 @@ struct LoopbackNoDelayTests {
         }
     }
 }
+#endif
