@@ -33,9 +33,12 @@ extension Engine {
         var firstRecord: ContinuousClock.Instant?
         var loopEnded = ContinuousClock.now
         let cpuAtStart = ThreadCPU.sample()
+        var systemAtFirst = ThreadCPU.system()
         defer {
             if ProcessInfo.processInfo.environment["SLUICE_LOOP_STATS"] != nil {
                 FileHandle.standardError.write(Data("thread CPU during the run: \(ThreadCPU.difference(ThreadCPU.sample(), cpuAtStart))\n".utf8))
+                let system = ThreadCPU.system()
+                FileHandle.standardError.write(Data("system CPU first record → end: busy \(system.busy - systemAtFirst.busy)s idle \(system.idle - systemAtFirst.idle)s steal \(system.steal - systemAtFirst.steal)s\n".utf8))
                 let sinceFirst = firstRecord.map { (loopEnded - $0, ContinuousClock.now - $0) }
                 FileHandle.standardError.write(Data(
                     "loop stats: \(loopStats); first record → loop end, → drained: \(sinceFirst.map { "\($0.0), \($0.1)" } ?? "-")\n".utf8))
@@ -63,6 +66,7 @@ extension Engine {
                 if !sawRecords {
                     status.update { $0.firstRecordMillis = Self.nowMillis() }
                     firstRecord = t0
+                    systemAtFirst = ThreadCPU.system()
                 }
                 sawRecords = true
             }

@@ -22,4 +22,14 @@ enum ThreadCPU {
         return byName.filter { $0.value >= 0.01 }.sorted { $0.value > $1.value }
             .map { "\($0.key) \(String(format: "%.2f", $0.value))s" }.joined(separator: ", ")
     }
+
+    /// System-wide CPU ticks from /proc/stat: (busy, idle, steal).
+    static func system() -> (busy: Double, idle: Double, steal: Double) {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first else { return (0, 0, 0) }
+        let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard v.count >= 8 else { return (0, 0, 0) }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return ((v[0] + v[1] + v[2] + v[5] + v[6]) / ticks, (v[3] + v[4]) / ticks, v[7] / ticks)
+    }
 }

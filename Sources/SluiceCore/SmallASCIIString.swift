@@ -1,0 +1,48 @@
+/// Builds short ASCII strings (up to 15 bytes) straight into the standard library's inline "small string" form.
+///
+/// Decoders make millions of short strings (ids, country codes, categories). `String(decoding:as:)` validates
+/// UTF-8 again and goes through generic paths: ~50 ns a string, about half of JSON decoding. Bytes a decoder
+/// has already scanned as ASCII only need copying into the two words an inline string is made of.
+///
+/// The layout (64-bit, little-endian): code units 0–7 in the first word, 8–14 in the second, whose top byte
+/// holds the flags (immortal, ASCII, small: `0xE0`) and the count. It is checked once, bit for bit, against
+/// strings the standard library built itself; where it differs (another platform or runtime), `make` returns
+/// `nil` and callers build the string the ordinary way.
+public enum SmallASCIIString {
+    public static let maxCount = 15
+
+    /// Whether this runtime's inline strings look as `make` builds them.
+    public static let isSupported: Bool = {
+        #if _endian(little) && (arch(x86_64) || arch(arm64))
+        guard MemoryLayout<String>.size == 16 else { return false }
+        for probe in ["", "a", "AE", "u12345", "abcdefgh", "abcdefghi", "e1234567890abcd"] {
+            let bytes = Array(probe.utf8)
+            let built = bytes.withUnsafeBytes { unchecked($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count) }
+            guard bits(of: built) == bits(of: String(decoding: bytes, as: UTF8.self)), built == probe,
+                  built.utf8.count == bytes.count
+            else { return false }
+        }
+        return true
+        #else
+        return false
+        #endif
+    }()
+
+    /// The string of `count` (≤ 15) bytes at `base`, all below 0x80; `nil` where inline strings are not supported.
+    @inlinable @inline(__always)
+    public static func make(_ base: UnsafeRawPointer, _ count: Int) -> String? {
+        guard isSupported else { return nil }
+        return unchecked(base, count)
+    }
+
+    /// As `make`, for callers that checked `isSupported` once themselves (and `count` ≤ 15, all bytes below 0x80).
+    @inlinable @inline(__always)
+    public static func unchecked(_ base: UnsafeRawPointer, _ count: Int) -> String {
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: count) }
+        words.1 |= UInt64(0xE0 | count) << 56
+        return unsafeBitCast(words, to: String.self)
+    }
+
+    static func bits(of string: String) -> (UInt64, UInt64) { unsafeBitCast(string, to: (UInt64, UInt64).self) }
+}

@@ -1,0 +1,58 @@
+import SluiceCore
+import Testing
+
+@testable import SluiceFormats
+
+/// Short ASCII strings built inline must be indistinguishable from the standard library's own.
+@Suite("Small ASCII strings")
+struct SmallASCIIStringTests {
+    @Test func supportedOnThisPlatform() {
+        #if _endian(little) && (arch(x86_64) || arch(arm64))
+        #expect(SmallASCIIString.isSupported)
+        #endif
+    }
+
+    @Test func everyLengthMatchesTheStandardLibraryBitForBit() throws {
+        var rng = SplitMix64(seed: 7)
+        for count in 0...SmallASCIIString.maxCount {
+            for _ in 0..<50 {
+                let bytes = (0..<count).map { _ in UInt8(0x20 + rng.next() % 95) }
+                let reference = String(decoding: bytes, as: UTF8.self)
+                let built = try #require(bytes.withUnsafeBytes {
+                    SmallASCIIString.make($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count)
+                })
+                #expect(unsafeBitCast(built, to: (UInt64, UInt64).self) == unsafeBitCast(reference, to: (UInt64, UInt64).self))
+                #expect(built == reference)
+                #expect(built.hashValue == reference.hashValue)
+                #expect(built.utf8.count == count)
+                #expect(Array(built.utf8) == bytes)
+                #expect(built + "!" == reference + "!")
+            }
+        }
+    }
+
+    @Test func decodedStringsOfEveryKindCompareEqualToLiterals() throws {
+        let decoder = JSONRecordDecoder(reusingNames: true)
+        let text = #"{"empty":"","short":"AE","fifteen":"abcdefghijklmno","sixteen":"abcdefghijklmnop","#
+            + #""accent":"café","escaped":"a\"b","nested":{"k":"v"},"list":["x","yz"]}"#
+        for _ in 0..<3 {
+            let fields = try decoder.decode(text)
+            #expect(fields["empty"] == "")
+            #expect(fields["short"] == "AE")
+            #expect(fields["fifteen"] == "abcdefghijklmno")
+            #expect(fields["sixteen"] == "abcdefghijklmnop")
+            #expect(fields["accent"] == "café")
+            #expect(fields["escaped"] == "a\"b")
+            #expect(fields.value(atPath: "nested.k") == "v")
+            #expect(fields["list"] == .array(["x", "yz"]))
+            #expect(fields.map(\.name) == ["empty", "short", "fifteen", "sixteen", "accent", "escaped", "nested", "list"])
+            // Used as dictionary keys (hashing) and mutated (copy-on-write from an inline string).
+            let counts = Dictionary(grouping: [fields["short"]!, .string("AE")], by: { $0 })
+            #expect(counts.count == 1)
+            if case .string(var s) = fields["short"]! {
+                s.append("-x")
+                #expect(s == "AE-x")
+            }
+        }
+    }
+}
