@@ -56,3 +56,31 @@ struct SmallASCIIStringTests {
         }
     }
 }
+
+@Suite("Field lookup by name")
+struct FieldLookupTests {
+    @Test func findsInlineLongAndNonASCIINamesWhereverTheyCameFrom() throws {
+        let decoder = JSONRecordDecoder(reusingNames: true)
+        let text = #"{"id":1,"merchant_category":2,"café":3,"K":4,"a_name_of_exactly_":5,"amount":6}"#
+        for _ in 0..<2 {
+            let fields = try decoder.decode(text)
+            // Names built at run time (not literals), so they are other objects with the same characters.
+            let dynamic = ["i" + "d", "merchant" + "_category", "caf" + "é", "K", "a_name_of_" + "exactly_", "amo" + "unt"]
+            for (i, name) in dynamic.enumerated() {
+                #expect(fields.index(of: name) == i, "\(name)")
+                #expect(fields[name] == .int(Int64(i + 1)))
+            }
+            #expect(fields.index(of: "ID") == nil)
+            #expect(fields.index(of: "amoun") == nil)
+            #expect(fields.index(of: "merchant_categorY") == nil)
+            // Byte-exact: the Kelvin sign is Unicode-equivalent to "K" but another field name.
+            #expect(fields.index(of: "\u{212A}") == nil)
+            #expect(fields.index(of: "cafe\u{301}") == nil)
+        }
+        var built = Fields()
+        built["x"] = 1
+        built["x"] = 2
+        built[String(repeating: "y", count: 20)] = 3
+        #expect(built.count == 2 && built["x"] == 2 && built[String(repeating: "y", count: 20)] == 3)
+    }
+}
