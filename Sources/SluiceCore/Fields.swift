@@ -46,25 +46,13 @@ public struct Fields: Sendable, RandomAccessCollection, ExpressibleByDictionaryL
 
     @inlinable public mutating func reserveCapacity(_ n: Int) { elements.reserveCapacity(n) }
 
-    /// The index of the field named `name`, if present.
-    ///
-    /// Names are compared by their two words first: a decoder's names are inline strings (or the very objects
-    /// of earlier records), and so are a topology's, so a match is usually the same bits. Two different inline
-    /// ASCII strings cannot be equal, so only other pairs (long or non-ASCII names) need `==` (after the lengths
-    /// in bytes: names that differ in bytes are different fields even where Unicode calls them equivalent).
+    /// The index of the field named `name`, if present. Lengths are compared first: they are stored inline,
+    /// and most names of a record differ in length.
     @inlinable
     public func index(of name: String) -> Int? {
-        let wanted = StringBits(name)
-        let wantedInlineASCII = wanted.isInlineASCII
-        return elements.withUnsafeBufferPointer { fields in
-            for i in fields.indices {
-                let candidate = StringBits(fields[i].name)
-                if candidate == wanted { return i }
-                if wantedInlineASCII && candidate.hasInlineASCIIBits { continue }
-                if fields[i].name.utf8.count == name.utf8.count && fields[i].name == name { return i }
-            }
-            return nil
-        }
+        let length = name.utf8.count
+        for i in storage.indices where storage[i].name.utf8.count == length && storage[i].name == name { return i }
+        return nil
     }
 
     /// Reads or writes a field by name; writing `nil` removes the field, writing a new name appends it.

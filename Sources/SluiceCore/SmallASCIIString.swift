@@ -47,25 +47,3 @@ public enum SmallASCIIString {
     static func bits(of string: String) -> (UInt64, UInt64) { unsafeBitCast(string, to: (UInt64, UInt64).self) }
 }
 
-/// A string's two words, for comparisons that need not look at its characters.
-@usableFromInline
-struct StringBits: Equatable {
-    @usableFromInline let words: (UInt64, UInt64)
-
-    @inlinable @inline(__always)
-    init(_ string: String) {
-        words = MemoryLayout<String>.size == 16 ? unsafeBitCast(string, to: (UInt64, UInt64).self) : (0, 0)
-    }
-
-    /// Whether the string is inline ASCII as `SmallASCIIString` lays it out (and the layout was confirmed).
-    /// Inline ASCII strings of different words are different strings.
-    @inlinable @inline(__always) var isInlineASCII: Bool { hasInlineASCIIBits && SmallASCIIString.isSupported }
-
-    /// The flag bits of an inline ASCII string, meaningful only where `SmallASCIIString.isSupported`.
-    @inlinable @inline(__always) var hasInlineASCIIBits: Bool { words.1 >> 61 == 0b111 }
-
-    /// Identical words: the same inline string or the same storage object, so equal strings (for any layout).
-    @inlinable @inline(__always) static func == (a: StringBits, b: StringBits) -> Bool {
-        a.words.0 == b.words.0 && a.words.1 == b.words.1 && MemoryLayout<String>.size == 16
-    }
-}
