@@ -84,3 +84,31 @@ struct FieldLookupTests {
         #expect(built.count == 2 && built["x"] == 2 && built[String(repeating: "y", count: 20)] == 3)
     }
 }
+
+/// The string scanner skips eight plain bytes at a time: a special byte at any offset must still be seen.
+@Suite("JSON string scanning")
+struct JSONStringScanningTests {
+    let decoder = JSONRecordDecoder()
+
+    @Test func specialBytesAreFoundAtEveryOffset() throws {
+        for length in 0...24 {
+            for at in 0..<max(length, 1) {
+                let plain = String(repeating: "a", count: length)
+                guard length > 0 else {
+                    #expect(try decoder.decode(#"{"s":""}"#)["s"] == "")
+                    continue
+                }
+                let prefix = String(plain.prefix(at)), suffix = String(plain.dropFirst(at + 1))
+                #expect(try decoder.decode("{\"s\":\"\(plain)\"}")["s"] == .string(plain))
+                #expect(try decoder.decode("{\"s\":\"\(prefix)\\\"\(suffix)\"}")["s"] == .string(prefix + "\"" + suffix))
+                #expect(try decoder.decode("{\"s\":\"\(prefix)é\(suffix)\"}")["s"] == .string(prefix + "é" + suffix))
+                #expect(throws: RecordError.self) { try decoder.decode("{\"s\":\"\(prefix)\u{01}\(suffix)\"}") }
+                var invalid = Array("{\"s\":\"\(plain)\"}".utf8)
+                invalid[6 + at] = 0xFF
+                #expect(throws: RecordError.self) { try invalid.withUnsafeBytes { try decoder.decode($0) } }
+                // Unterminated, ending right after plain bytes.
+                #expect(throws: RecordError.self) { try decoder.decode("{\"s\":\"\(plain)") }
+            }
+        }
+    }
+}
