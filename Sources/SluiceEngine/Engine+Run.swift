@@ -33,11 +33,13 @@ extension Engine {
         var firstRecord: ContinuousClock.Instant?
         var loopEnded = ContinuousClock.now
         let cpuAtStart = ThreadCPU.sample()
+        ForkJoinStats.reset()
         var systemAtFirst = ThreadCPU.system()
         defer {
             if ProcessInfo.processInfo.environment["SLUICE_LOOP_STATS"] != nil {
                 FileHandle.standardError.write(Data("thread CPU during the run: \(ThreadCPU.difference(ThreadCPU.sample(), cpuAtStart))\n".utf8))
                 let system = ThreadCPU.system()
+                FileHandle.standardError.write(Data("processing threads waiting: \(ForkJoinStats.totals.withLock { $0 })\n".utf8))
                 FileHandle.standardError.write(Data("system CPU first record → end: busy \(system.busy - systemAtFirst.busy)s idle \(system.idle - systemAtFirst.idle)s steal \(system.steal - systemAtFirst.steal)s\n".utf8))
                 let sinceFirst = firstRecord.map { (loopEnded - $0, ContinuousClock.now - $0) }
                 FileHandle.standardError.write(Data(

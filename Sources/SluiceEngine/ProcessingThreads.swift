@@ -37,9 +37,16 @@ struct ProcessingThreads {
     func start<Job>(_ jobs: [Job], weight: (Job) -> Int, _ body: @escaping (Job) -> Void) -> Started {
         let group = DispatchGroup()
         let queue = ClaimQueue(Self.claimOrder(jobs, weight: weight), body)
+        let threads = min(queues.count, jobs.count)
+        queue.threads = threads
+        let started = ContinuousClock.now
+        if let last = ForkJoinStats.lastAllDone.withLock({ $0 }) {
+            ForkJoinStats.add(gap: (started - last) * count)
+        }
         for thread in queues.prefix(jobs.count) {
             thread.async(group: group) { queue.work() }
         }
+        if threads < count { ForkJoinStats.add(unused: count - threads) }
         return Started(group: group)
     }
 
@@ -68,11 +75,42 @@ private final class ClaimQueue<Job>: @unchecked Sendable {
         self.body = body
     }
 
+    var threads = 1
+    private let exits = Mutex<[ContinuousClock.Instant]>([])
+
     func work() {
         while true {
             let i = next.add(1, ordering: .relaxed).oldValue
-            guard i < jobs.count else { return }
+            guard i < jobs.count else { break }
             body(jobs[i])
+        }
+        let now = ContinuousClock.now
+        let all = exits.withLock { exits -> [ContinuousClock.Instant]? in
+            exits.append(now)
+            return exits.count == threads ? exits : nil
+        }
+        if let all, let last = all.max() {
+            ForkJoinStats.add(tail: all.reduce(Duration.zero) { $0 + (last - $1) })
+            ForkJoinStats.lastAllDone.withLock { $0 = last }
+        }
+    }
+}
+
+/// Where processing threads waited (diagnostics for SLUICE_LOOP_STATS): at the end of a fork-join for the
+/// slowest thread (`tail`), and between one fork-join's end and the next one's start (`gap`, times threads).
+enum ForkJoinStats {
+    static let totals = Mutex<(tail: Duration, gap: Duration, unused: Int)>((.zero, .zero, 0))
+    static let lastAllDone = Mutex<ContinuousClock.Instant?>(nil)
+    static func reset() {
+        totals.withLock { $0 = (.zero, .zero, 0) }
+        lastAllDone.withLock { $0 = nil }
+    }
+
+    static func add(tail: Duration = .zero, gap: Duration = .zero, unused: Int = 0) {
+        totals.withLock {
+            $0.tail += tail
+            $0.gap += gap
+            $0.unused += unused
         }
     }
 }
