@@ -28,11 +28,16 @@ public enum SmallASCIIString {
         #endif
     }()
 
-    /// The string of `count` (≤ 15) bytes at `base`, all below 0x80; `nil` where inline strings are not supported.
+    /// The string of the `count` bytes at `base` when they are at most 15, all ASCII, and inline strings are
+    /// supported; `nil` otherwise (the caller builds it the ordinary way).
     @inlinable @inline(__always)
     public static func make(_ base: UnsafeRawPointer, _ count: Int) -> String? {
-        guard isSupported else { return nil }
-        return unchecked(base, count)
+        guard count <= maxCount, isSupported else { return nil }
+        var words: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: count) }
+        guard (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
+        words.1 |= UInt64(0xE0 | count) << 56
+        return unsafeBitCast(words, to: String.self)
     }
 
     /// As `make`, for callers that checked `isSupported` once themselves (and `count` ≤ 15, all bytes below 0x80).

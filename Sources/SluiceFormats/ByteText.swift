@@ -14,10 +14,12 @@ enum ByteText {
         return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
     }
 
-    /// Builds a String from bytes already checked to be valid UTF-8 (no second validation failure possible).
+    /// Builds a String from bytes already checked to be valid UTF-8 (no second validation failure possible);
+    /// short ASCII ones straight into the inline form (`SmallASCIIString`).
     @inline(__always)
     static func string(_ base: UnsafeRawPointer, _ count: Int) -> String {
-        String(decoding: UnsafeRawBufferPointer(start: base, count: count), as: UTF8.self)
+        if let inline = SmallASCIIString.make(base, count) { return inline }
+        return String(decoding: UnsafeRawBufferPointer(start: base, count: count), as: UTF8.self)
     }
 
     /// Interprets each byte as the code point U+0000–U+00FF (Avro's JSON mapping of `bytes`).

@@ -29,6 +29,15 @@ struct SmallASCIIStringTests {
                 #expect(built + "!" == reference + "!")
             }
         }
+        let accented = Array("café".utf8), long = Array("abcdefghijklmnop".utf8)
+        #expect(accented.withUnsafeBytes { SmallASCIIString.make($0.baseAddress!, $0.count) } == nil)
+        #expect(long.withUnsafeBytes { SmallASCIIString.make($0.baseAddress!, $0.count) } == nil)
+    }
+
+    @Test func csvStringsCompareEqualToLiterals() throws {
+        let csv = CSVRecordDecoder(columns: [CSVColumn("a", .string), CSVColumn("b", .string), CSVColumn("c", .string)])
+        let fields = try csv.decode("AE,café,abcdefghijklmnopq")
+        #expect(fields["a"] == "AE" && fields["b"] == "café" && fields["c"] == "abcdefghijklmnopq")
     }
 
     @Test func decodedStringsOfEveryKindCompareEqualToLiterals() throws {

@@ -101,7 +101,7 @@ public struct CSVRecordDecoder: RecordDecoder {
 
     private func preview(_ cell: CSVCell, _ scanner: CSVCellScanner) -> String {
         let n = min(cell.end - cell.start, 40)
-        return String(decoding: UnsafeRawBufferPointer(start: scanner.base + cell.start, count: n), as: UTF8.self)
+        return ByteText.string(scanner.base + cell.start, n)
     }
 
     private func wrongType(_ cell: CSVCell, _ s: CSVCellScanner, _ c: CSVColumn, _ expected: String) -> RecordError {
