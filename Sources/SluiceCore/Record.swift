@@ -68,8 +68,21 @@ extension Array where Element == Record {
             precondition(index >= 0 && index < buffer.count, "record index out of range")
             let slot = buffer.baseAddress! + index
             let taken = slot.move()
-            slot.initialize(to: Record())
+            // `initialize(to: Record())` compiled to a copy of a temporary empty record and its destruction: a
+            // dozen reference-counting calls per record. An empty record's bytes refer only to the runtime's
+            // immortal empty-array storage, so writing them needs no retain (and destroying them later releases
+            // nothing).
+            UnsafeMutableRawPointer(slot).copyMemory(from: Record.emptyBytes, byteCount: MemoryLayout<Record>.size)
             return taken
         }
     }
+}
+
+extension Record {
+    /// The bytes of `Record()`, made once (and kept for the process's life) for `takeRecord(at:)`; never written.
+    @usableFromInline nonisolated(unsafe) static let emptyBytes: UnsafeRawPointer = {
+        let bytes = UnsafeMutablePointer<Record>.allocate(capacity: 1)
+        bytes.initialize(to: Record())
+        return UnsafeRawPointer(bytes)
+    }()
 }
