@@ -52,3 +52,18 @@ public enum SmallASCIIString {
     static func bits(of string: String) -> (UInt64, UInt64) { unsafeBitCast(string, to: (UInt64, UInt64).self) }
 }
 
+extension SmallASCIIString {
+    /// Whether two strings known to have the same length in bytes are equal, from their two words where that
+    /// settles it: identical words are the same string; two inline ASCII strings with different words are
+    /// different strings. `nil` when the characters must be compared (long or non-ASCII strings). `supported`
+    /// is `isSupported`, read once by the caller (the flag bits mean nothing on another layout).
+    @inlinable @inline(__always)
+    public static func quickEquality(_ a: String, _ b: String, supported: Bool) -> Bool? {
+        guard MemoryLayout<String>.size == 16 else { return nil }
+        let x = unsafeBitCast(a, to: (UInt64, UInt64).self), y = unsafeBitCast(b, to: (UInt64, UInt64).self)
+        if x.0 == y.0 && x.1 == y.1 { return true }
+        // Top three bits 111: immortal, ASCII, small.
+        if supported && x.1 >> 61 == 0b111 && y.1 >> 61 == 0b111 { return false }
+        return nil
+    }
+}

@@ -71,6 +71,8 @@ public final class FeatureEngine {
     let inputIsPath: [Bool]
     /// Per-aggregate copies of spec fields read on every record (see `process`).
     let names: [String]
+    /// `SmallASCIIString.isSupported`, read once (per-event outputs compare feature names with the record's).
+    let inlineStrings = SmallASCIIString.isSupported
     let functions: [AggregateFunction]
     let inputs: [FeatureInput]
     let windows: [WindowSpec]
@@ -239,7 +241,7 @@ public final class FeatureEngine {
         for i in specs.indices {
             step.queryBefore = queryBefore[i]
             let v = unretainedOps[i]._withUnsafeGuaranteedRef { $0.step(slot, entryBuffer[i], step) }
-            if perEvent { Self.setFeature(&record.fields, names[i], v, inputCount) }
+            if perEvent { Self.setFeature(&record.fields, names[i], v, inputCount, supported: inlineStrings) }
         }
         slots[slot].lastEventTime = max(slots[slot].lastEventTime, t)
         streamTime = max(streamTime, t)
@@ -277,11 +279,14 @@ public final class FeatureEngine {
     }
 
     /// Same effect as `fields[name] = value`, but only the record's own `inputCount` fields can hold
-    /// `name` (aggregate names are unique), and the length check skips most string comparisons.
+    /// `name` (aggregate names are unique), and the length check skips most string comparisons (names of equal
+    /// length are told apart by their words where possible: `SmallASCIIString.quickEquality`).
     @inline(__always)
-    static func setFeature(_ fields: inout Fields, _ name: String, _ value: Value, _ inputCount: Int) {
+    static func setFeature(_ fields: inout Fields, _ name: String, _ value: Value, _ inputCount: Int, supported: Bool) {
         let n = name.utf8.count
-        for j in 0..<inputCount where fields.storage[j].name.utf8.count == n && fields.storage[j].name == name {
+        for j in 0..<inputCount where fields.storage[j].name.utf8.count == n {
+            let candidate = fields.storage[j].name
+            guard SmallASCIIString.quickEquality(candidate, name, supported: supported) ?? (candidate == name) else { continue }
             fields.setValue(value, at: j)
             return
         }

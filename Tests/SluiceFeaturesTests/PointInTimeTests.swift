@@ -42,6 +42,18 @@ struct PointInTimeTests {
         #expect(w["gap"] == .int(500))
     }
 
+    @Test("a feature named like an input field replaces its value in place; same-length names are left alone")
+    func featureOverwritesInputFieldOfTheSameName() throws {
+        let e = try engine()
+        // "total" is an input field too; "m", "tot4l" and "gop" have the lengths of "n", "total" and "gap".
+        let input = Record(fields: ["m": .int(1), "total": .int(-1), "tot4l": .int(2), "gop": .int(3),
+                                    "a_name_longer_than_fifteen": .int(4), "amount": .int(5)])
+        let v = try #require(values(e.process(input, key: Self.key, eventTime: 1_000)))
+        #expect(v.map(\.name) == ["m", "total", "tot4l", "gop", "a_name_longer_than_fifteen", "amount", "n", "latest", "gap"])
+        #expect(v["total"] == .double(5))
+        #expect(v["m"] == .int(1) && v["tot4l"] == .int(2) && v["gop"] == .int(3) && v["n"] == .int(1))
+    }
+
     @Test("include_current = false leaves the event's own input out")
     func excludeCurrent() throws {
         let e = try engine(includeCurrent: false)

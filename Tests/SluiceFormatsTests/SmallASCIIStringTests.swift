@@ -121,3 +121,18 @@ struct JSONStringScanningTests {
         }
     }
 }
+
+@Suite("Quick string equality")
+struct QuickEqualityTests {
+    @Test func decidesFromTheWordsOnlyWhereThatIsSound() {
+        let supported = SmallASCIIString.isSupported
+        let a = "distance_km", b = "tx_count_1m", a2 = "distance" + "_km"
+        let long1 = String(repeating: "x", count: 20), long2 = String(repeating: "x", count: 19) + "y"
+        #expect(SmallASCIIString.quickEquality(a, a2, supported: supported) == true)
+        #expect(SmallASCIIString.quickEquality(a, b, supported: supported) == (supported ? false : nil))
+        #expect(SmallASCIIString.quickEquality(long1, long2, supported: supported) == nil)
+        #expect(SmallASCIIString.quickEquality("café", "cafe", supported: supported) == nil)
+        #expect(SmallASCIIString.quickEquality("K", "\u{212A}", supported: supported) == nil)
+        #expect(SmallASCIIString.quickEquality(a, b, supported: false) == nil)
+    }
+}
