@@ -78,6 +78,14 @@ extension Array where Element == Record {
     }
 }
 
+extension Array where Element == Record {
+    /// Appends an empty record, to be filled in its place. From `Record.emptyBytes` rather than `Record()`: the
+    /// optimizer copied a temporary `Record()` into the array and then destroyed the temporary.
+    @inlinable public mutating func appendEmptyRecord() {
+        append(Record.emptyBytes.load(as: Record.self))
+    }
+}
+
 extension Record {
     /// The bytes of `Record()`, made once (and kept for the process's life) for `takeRecord(at:)`; never written.
     @usableFromInline nonisolated(unsafe) static let emptyBytes: UnsafeRawPointer = {

@@ -103,7 +103,7 @@ public struct SourceDecoder: Sendable {
         key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer, headers: [Header], timestamp: Int64, origin: RecordOrigin,
         appendingTo records: inout [Record]
     ) throws(RecordError) {
-        records.append(Record())
+        records.appendEmptyRecord()
         do {
             try fill(&records[records.count - 1], key: key, value: value, headers: headers, timestamp: timestamp, origin: origin)
         } catch {
