@@ -17,7 +17,7 @@ public enum SmallASCIIString {
         guard MemoryLayout<String>.size == 16 else { return false }
         for probe in ["", "a", "AE", "u12345", "abcdefgh", "abcdefghi", "e1234567890abcd"] {
             let bytes = Array(probe.utf8)
-            let built = bytes.withUnsafeBytes { unchecked($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count) }
+            let built = bytes.withUnsafeBytes { inline(load($0.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, $0.count), $0.count) }
             guard bits(of: built) == bits(of: String(decoding: bytes, as: UTF8.self)), built == probe,
                   built.utf8.count == bytes.count
             else { return false }
@@ -29,24 +29,28 @@ public enum SmallASCIIString {
     }()
 
     /// The string of the `count` bytes at `base` when they are at most 15, all ASCII, and inline strings are
-    /// supported; `nil` otherwise (the caller builds it the ordinary way).
+    /// supported; `nil` otherwise (the caller builds it the ordinary way). A caller making many strings passes
+    /// `isSupported` read once (reading it is a lazy global's check).
     @inlinable @inline(__always)
-    public static func make(_ base: UnsafeRawPointer, _ count: Int) -> String? {
-        guard count <= maxCount, isSupported else { return nil }
-        var words: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: count) }
+    public static func make(_ base: UnsafeRawPointer, _ count: Int, supported: Bool = isSupported) -> String? {
+        guard count <= maxCount, supported else { return nil }
+        let words = load(base, count)
         guard (words.0 | words.1) & 0x8080_8080_8080_8080 == 0 else { return nil }
-        words.1 |= UInt64(0xE0 | count) << 56
-        return unsafeBitCast(words, to: String.self)
+        return inline(words, count)
     }
 
-    /// As `make`, for callers that checked `isSupported` once themselves (and `count` ≤ 15, all bytes below 0x80).
-    @inlinable @inline(__always)
-    public static func unchecked(_ base: UnsafeRawPointer, _ count: Int) -> String {
+    /// The `count` (≤ 15) bytes at `base` in the two words of an inline string, the rest zero.
+    @usableFromInline @inline(__always)
+    static func load(_ base: UnsafeRawPointer, _ count: Int) -> (UInt64, UInt64) {
         var words: (UInt64, UInt64) = (0, 0)
         withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: count) }
-        words.1 |= UInt64(0xE0 | count) << 56
-        return unsafeBitCast(words, to: String.self)
+        return words
+    }
+
+    /// The inline ASCII string of `words` (from `load`), with its flags and count set.
+    @usableFromInline @inline(__always)
+    static func inline(_ words: (UInt64, UInt64), _ count: Int) -> String {
+        unsafeBitCast((words.0, words.1 | UInt64(0xE0 | count) << 56), to: String.self)
     }
 
     static func bits(of string: String) -> (UInt64, UInt64) { unsafeBitCast(string, to: (UInt64, UInt64).self) }

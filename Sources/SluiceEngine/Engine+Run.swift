@@ -34,9 +34,9 @@ extension Engine {
         var loopEnded = ContinuousClock.now
         let cpuAtStart = ThreadCPU.sample()
         ForkJoinStats.reset()
-        var systemAtFirst = ThreadCPU.system()
+        var systemAtFirst = ForkJoinStats.enabled ? ThreadCPU.system() : (busy: 0, idle: 0, steal: 0)
         defer {
-            if ProcessInfo.processInfo.environment["SLUICE_LOOP_STATS"] != nil {
+            if ForkJoinStats.enabled {
                 FileHandle.standardError.write(Data("thread CPU during the run: \(ThreadCPU.difference(ThreadCPU.sample(), cpuAtStart))\n".utf8))
                 let system = ThreadCPU.system()
                 FileHandle.standardError.write(Data("processing threads waiting: \(ForkJoinStats.totals.withLock { $0 })\n".utf8))
@@ -68,7 +68,7 @@ extension Engine {
                 if !sawRecords {
                     status.update { $0.firstRecordMillis = Self.nowMillis() }
                     firstRecord = t0
-                    systemAtFirst = ThreadCPU.system()
+                    if ForkJoinStats.enabled { systemAtFirst = ThreadCPU.system() }
                 }
                 sawRecords = true
             }

@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import Synchronization
 
@@ -39,14 +40,12 @@ struct ProcessingThreads {
         let queue = ClaimQueue(Self.claimOrder(jobs, weight: weight), body)
         let threads = min(queues.count, jobs.count)
         queue.threads = threads
-        let started = ContinuousClock.now
-        if let last = ForkJoinStats.lastAllDone.withLock({ $0 }) {
-            ForkJoinStats.add(gap: (started - last) * count)
+        if ForkJoinStats.enabled, let last = ForkJoinStats.lastAllDone.withLock({ $0 }) {
+            ForkJoinStats.add(gap: (ContinuousClock.now - last) * count, unused: count - threads)
         }
         for thread in queues.prefix(jobs.count) {
             thread.async(group: group) { queue.work() }
         }
-        if threads < count { ForkJoinStats.add(unused: count - threads) }
         return Started(group: group)
     }
 
@@ -84,6 +83,7 @@ private final class ClaimQueue<Job>: @unchecked Sendable {
             guard i < jobs.count else { break }
             body(jobs[i])
         }
+        guard ForkJoinStats.enabled else { return }
         let now = ContinuousClock.now
         let all = exits.withLock { exits -> [ContinuousClock.Instant]? in
             exits.append(now)
@@ -99,6 +99,8 @@ private final class ClaimQueue<Job>: @unchecked Sendable {
 /// Where processing threads waited (diagnostics for SLUICE_LOOP_STATS): at the end of a fork-join for the
 /// slowest thread (`tail`), and between one fork-join's end and the next one's start (`gap`, times threads).
 enum ForkJoinStats {
+    /// Only with `SLUICE_LOOP_STATS` set: otherwise a fork-join reads no clock and takes no lock for them.
+    static let enabled = ProcessInfo.processInfo.environment["SLUICE_LOOP_STATS"] != nil
     static let totals = Mutex<(tail: Duration, gap: Duration, unused: Int)>((.zero, .zero, 0))
     static let lastAllDone = Mutex<ContinuousClock.Instant?>(nil)
     static func reset() {

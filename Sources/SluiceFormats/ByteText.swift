@@ -17,8 +17,8 @@ enum ByteText {
     /// Builds a String from bytes already checked to be valid UTF-8 (no second validation failure possible);
     /// short ASCII ones straight into the inline form (`SmallASCIIString`).
     @inline(__always)
-    static func string(_ base: UnsafeRawPointer, _ count: Int) -> String {
-        if let inline = SmallASCIIString.make(base, count) { return inline }
+    static func string(_ base: UnsafeRawPointer, _ count: Int, inline: Bool = SmallASCIIString.isSupported) -> String {
+        if let short = SmallASCIIString.make(base, count, supported: inline) { return short }
         return String(decoding: UnsafeRawBufferPointer(start: base, count: count), as: UTF8.self)
     }
 

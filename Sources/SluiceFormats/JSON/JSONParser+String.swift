@@ -7,24 +7,19 @@ extension JSONParser {
         let open = pos
         pos += 1
         let start = pos
-        var ascii = true
         while true {
             skipPlainBytes()
             let b = byte(pos)
             if b == UInt8(ascii: "\"") {
-                let count = pos - start
+                let s = ByteText.string(base + start, pos - start, inline: inlineStrings)
                 pos += 1
-                if ascii && count <= SmallASCIIString.maxCount && smallStrings {
-                    return SmallASCIIString.unchecked(base + start, count)
-                }
-                return ByteText.string(base + start, count)
+                return s
             }
             if b == UInt8(ascii: "\\") { return try parseEscapedString(open: open, start: start) }
             if b < 0x20 { throw stringFailure(open: open) }
             if b >= 0x80 {
                 guard let n = UTF8Check.sequenceLength(base, pos, end) else { throw invalidUTF8(at: pos) }
                 pos += n
-                ascii = false
             } else {
                 pos += 1
             }

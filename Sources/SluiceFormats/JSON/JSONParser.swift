@@ -14,8 +14,8 @@ struct JSONParser {
     /// Top-level keys remembered from earlier records (see `JSONRecordDecoder.Options.reusingNames`).
     /// Unowned: the decoder holding it outlives the parse (a reference counted per record is not needed).
     unowned(unsafe) let names: NameLayout?
-    /// Short ASCII strings are built inline (`SmallASCIIString`); read once here, not per string.
-    let smallStrings = SmallASCIIString.isSupported
+    /// `SmallASCIIString.isSupported`, read once per record rather than per string.
+    let inlineStrings = SmallASCIIString.isSupported
     var pos = 0
 
     init(base: UnsafeRawPointer, count: Int, maxDepth: Int, expectedFields: Int = 16, names: NameLayout? = nil) {
