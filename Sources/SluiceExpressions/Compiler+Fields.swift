@@ -8,14 +8,15 @@ extension Compiler {
         let type = try fieldType(path, node)
         let eval: Evaluator
         if path.count == 1 {
-            let key = path[0]
+            let position = FieldPosition(path[0])
             eval = { r, _ in
-                guard let i = r.fields.index(of: key) else { return .null }
+                guard let i = position.index(in: r.fields) else { return .null }
                 return r.fields.storage[i].value
             }
         } else {
+            let head = FieldPosition(path[0])
             eval = { r, _ in
-                guard let i = r.fields.index(of: path[0]) else { return .null }
+                guard let i = head.index(in: r.fields) else { return .null }
                 var current = r.fields.storage[i].value
                 for segment in path.dropFirst() {
                     guard case .object(let o) = current, let next = o[segment] else { return .null }

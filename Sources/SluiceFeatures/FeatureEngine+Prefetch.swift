@@ -32,9 +32,10 @@ extension FeatureEngine {
     /// Starts fetching the first lines of the buffers the key's aggregates will touch (their headers and
     /// oldest elements); call once the row had time to arrive.
     public func prefetchStorage(_ slot: StateSlot) {
-        forEachArray(of: slot) { buffer, _ in
-            sluice_prefetch(buffer)
-            sluice_prefetch(buffer + 64)
+        forEachArray(of: slot) { buffer, elementStride in
+            // The header and the whole first element: a key's only pane is its newest. (A pane of a set or a
+            // sketch spans three lines; fetching two left its set's reference to be missed in the step.)
+            prefetchLines(buffer, byteCount: ArrayBufferLayout.headerBytes + min(elementStride, 192))
         }
     }
 
@@ -45,8 +46,20 @@ extension FeatureEngine {
             let count = buffer.load(fromByteOffset: ArrayBufferLayout.countOffset, as: Int.self)
             guard count > 1 else { return }
             let last = buffer + ArrayBufferLayout.headerBytes + (count - 1) &* elementStride
-            sluice_prefetch(last)
+            prefetchLines(last, byteCount: min(elementStride, 192) + 1)
             sluice_prefetch(last + elementStride)
+        }
+    }
+
+    /// Starts fetching every cache line of the `byteCount` bytes at `start`.
+    @inline(__always)
+    private func prefetchLines(_ start: UnsafeRawPointer, byteCount: Int) {
+        let first = UInt(bitPattern: start) & ~63
+        let end = UInt(bitPattern: start) &+ UInt(byteCount)
+        var line = first
+        while line < end {
+            sluice_prefetch(UnsafeRawPointer(bitPattern: line))
+            line &+= 64
         }
     }
 

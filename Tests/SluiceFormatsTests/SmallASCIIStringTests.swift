@@ -94,6 +94,33 @@ struct FieldLookupTests {
     }
 }
 
+@Suite("Field lookup with a remembered position")
+struct FieldPositionTests {
+    @Test func answersAsIndexOfWhateverTheOrderAndSpelling() throws {
+        let decoder = JSONRecordDecoder(reusingNames: true)
+        let texts = [#"{"id":1,"merchant_category":2,"café":3,"K":4,"a_name_of_exactly_":5,"amount":6}"#,
+                     #"{"amount":6,"K":4,"id":1}"#,  // other positions: every remembered guess is wrong
+                     #"{"a_name_of_exactly_":5,"café":3,"merchant_category":2}"#]
+        let names = ["i" + "d", "merchant" + "_category", "caf" + "é", "K", "a_name_of_" + "exactly_", "amo" + "unt",
+                     "ID", "amoun", "merchant_categorY", "\u{212A}", "cafe\u{301}", ""]
+        let positions = names.map(FieldPosition.init)
+        for round in 0..<3 {
+            for text in texts {
+                let fields = try decoder.decode(text)
+                for (name, position) in zip(names, positions) {
+                    #expect(position.index(in: fields) == fields.index(of: name), "\(name) in \(text), round \(round)")
+                }
+            }
+        }
+        var built = Fields()
+        built[String(repeating: "y", count: 20)] = 3
+        built["x"] = 1
+        #expect(FieldPosition(String(repeating: "y", count: 19) + "y").index(in: built) == 0)
+        #expect(FieldPosition("x").index(in: built) == 1)
+        #expect(FieldPosition("x").index(in: Fields()) == nil)
+    }
+}
+
 /// The string scanner skips eight plain bytes at a time: a special byte at any offset must still be seen.
 @Suite("JSON string scanning")
 struct JSONStringScanningTests {

@@ -42,6 +42,46 @@ struct ProducerConsumerTests {
         consumer.close()
     }
 
+    @Test("records without headers are told apart without librdkafka's parse; headers still round-trip",
+          arguments: ["lz4", "none"])
+    func headerlessFastPath(compression: String) throws {
+        let broker = try EmbeddedBroker()
+        let topic = TestKafka.uniqueName("headerless")
+        try broker.createTopic(topic, partitions: 1)
+        let collector = DeliveryCollector()
+        let producer = try TestKafka.producer(broker, collector, ["compression.type": compression])
+        // Every third record has headers; values of varying length (one empty) so value ends fall anywhere.
+        let count = 300
+        func headers(_ i: Int) -> [Header] { i % 3 == 0 ? [Header("n", "\(i)"), Header(name: "empty", value: nil)] : [] }
+        for i in 0..<count {
+            let value = [UInt8](repeating: UInt8(ascii: "a") + UInt8(i % 26), count: i == 7 ? 0 : i % 97 + 1)
+            try producer.send(topic: topic, partition: 0, key: nil, value: value, headers: headers(i), token: UInt(i + 1))
+        }
+        try producer.flush()
+        #expect(collector.failures.isEmpty)
+
+        let consumer = try KafkaConsumer(
+            configuration: TestKafka.config(broker), groupID: TestKafka.uniqueName("g"), logger: TestKafka.quiet)
+        try consumer.subscribe([topic])
+        var seen = 0, fastPath = 0
+        let deadline = ContinuousClock.now + .seconds(30)
+        while seen < count && ContinuousClock.now < deadline {
+            consumer.consume(maxMessages: 1000, timeoutMs: 100) { m in
+                let i = Int(m.offset)
+                #expect(m.headers == headers(i), "record \(i)")
+                if m.certainlyHeaderless {
+                    fastPath += 1
+                    #expect(headers(i).isEmpty, "record \(i) has headers but was judged headerless")
+                }
+                seen += 1
+            }
+        }
+        #expect(seen == count)
+        // Every record without headers and with a value takes the fast path, but for a value ending a page.
+        #expect(fastPath >= count * 2 / 3 - 3)
+        consumer.close()
+    }
+
     @Test("pause stops delivery of a partition, resume restarts it")
     func pauseResume() throws {
         let broker = try EmbeddedBroker()

@@ -14,6 +14,7 @@ public final class MapStage: StreamOperator {
     /// A class, so that reading one per record is a single retain rather than a copy of its strings and arrays.
     final class Step {
         let target: String
+        let position: FieldPosition
         let text: String
         let expression: CompiledExpression
         /// Expanded field names for a top-level one-hot, in category order.
@@ -21,6 +22,7 @@ public final class MapStage: StreamOperator {
 
         init(target: String, text: String, expression: CompiledExpression, oneHot: [String]?) {
             self.target = target
+            position = FieldPosition(target)
             self.text = text
             self.expression = expression
             self.oneHot = oneHot
@@ -118,8 +120,10 @@ public final class MapStage: StreamOperator {
             } else {
                 for name in names { record.fields[name] = .null }
             }
+        } else if let i = step.position.index(in: record.fields) {
+            record.fields.setValue(value, at: i)
         } else {
-            record.fields[step.target] = value
+            record.fields.append(step.target, value)
         }
         return nil
     }

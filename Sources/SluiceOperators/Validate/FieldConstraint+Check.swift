@@ -80,13 +80,15 @@ extension FieldConstraint {
         let length: Int
         let unit: String
         switch value {
-        case .string(let s): (length, unit) = (s.count, "characters")
+        // ASCII text has as many characters as bytes: counting grapheme clusters is the slow path.
+        case .string(let s): (length, unit) = (s.utf8.allSatisfy { $0 < 0x80 } ? s.utf8.count : s.count, "characters")
         case .array(let a): (length, unit) = (a.count, "elements")
         default:
             return RecordError(.wrongType, field: name, "\(name): expected a string or an array for the length check, "
                 + "found \(value.typeName) \(Rendering.value(value))")
         }
-        let shown = Rendering.value(value)
+        // Rendered only for an error message (as in checkRange).
+        var shown: String { Rendering.value(value) }
         if let lo = minLength, length < lo {
             return RecordError(.badLength, field: name, "\(name): \(shown) has \(length) \(unit), fewer than the minimum length \(lo)")
         }

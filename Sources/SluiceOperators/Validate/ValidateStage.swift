@@ -189,6 +189,7 @@ struct Violations {
 final class ConstraintCheck {
     let constraint: FieldConstraint
     private let name: String
+    private let position: FieldPosition
     /// Accepted types; empty = any.
     private let types: [FieldType]
     private let required: Bool
@@ -203,6 +204,7 @@ final class ConstraintCheck {
     init(_ constraint: FieldConstraint) {
         self.constraint = constraint
         name = constraint.name
+        position = FieldPosition(constraint.name)
         types = constraint.types
         required = constraint.required
         nullable = constraint.nullable
@@ -222,7 +224,7 @@ final class ConstraintCheck {
     /// Whether the field certainly satisfies the constraint (false: it may not; the full check decides).
     private func passes(_ fields: Fields) -> Bool {
         if alwaysFull { return false }
-        guard let i = fields.index(of: name) else { return !required }
+        guard let i = position.index(in: fields) else { return !required }
         return fields.storage.withUnsafeBufferPointer { storage in
             let value = storage[i].value
             if case .null = value { return nullable }
