@@ -1,4 +1,5 @@
 import CPrefetch
+import SluiceCore
 
 /// Prefetching the state of records about to be processed.
 ///
@@ -51,9 +52,19 @@ extension FeatureEngine {
         }
     }
 
+    /// Starts fetching the record's fields, and the room after them where `process` appends the features: it reads
+    /// the inputs and each field's name there. A batch's records have left the cache by then — earlier records'
+    /// state came in meanwhile — and loading them was ≈ 16 % of `process`'s samples. Call with the row prefetch.
+    public func prefetchFields(of record: borrowing Record) {
+        record.fields.storage.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            prefetchLines(UnsafeRawPointer(base), byteCount: (buffer.count + specs.count) * MemoryLayout<Field>.stride)
+        }
+    }
+
     /// Starts fetching every cache line of the `byteCount` bytes at `start`.
     @inline(__always)
-    private func prefetchLines(_ start: UnsafeRawPointer, byteCount: Int) {
+    func prefetchLines(_ start: UnsafeRawPointer, byteCount: Int) {
         let first = UInt(bitPattern: start) & ~63
         let end = UInt(bitPattern: start) &+ UInt(byteCount)
         var line = first

@@ -151,7 +151,7 @@ extension FeatureEngine {
         guard let ttl = configuration.keyTTL else { return [] }
         let threshold = TimeMath.sub(watermark, ttl)
         var evicted: [[UInt8]] = []
-        for (k, s) in states where slots[s].lastEventTime <= threshold { evicted.append(k.bytes) }
+        states.forEach { k, s in if slots[s].lastEventTime <= threshold { evicted.append(k.bytes) } }
         for k in evicted {
             if let s = states.removeValue(forKey: KeyBytes(k)) { freeSlot(s) }
             markDirty(k, nil)

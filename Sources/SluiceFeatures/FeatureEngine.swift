@@ -69,6 +69,8 @@ public final class FeatureEngine {
     let queryBefore: [Bool]
     /// Which aggregates read a dotted path (rather than a plain field name).
     let inputIsPath: [Bool]
+    /// Each aggregate's input field looked up where it was found last (nil: a path, a custom input or none).
+    let inputPositions: [FieldPosition?]
     /// Per-aggregate copies of spec fields read on every record (see `process`).
     let names: [String]
     /// `SmallASCIIString.isSupported`, read once (per-event outputs compare feature names with the record's).
@@ -92,7 +94,7 @@ public final class FeatureEngine {
     let prefetchedArrays: [PrefetchedArray]
 
     /// Key → slot: the index of the key's row in `rows` (its `slots` element and every aggregate's series).
-    @exclusivity(unchecked) var states: [KeyBytes: Int] = [:]
+    @exclusivity(unchecked) var states = KeyTable()
     /// Per-key bookkeeping, in the key's row next to its series.
     let slots: KeySlots
     /// Slots of evicted keys, reused before the columns grow.
@@ -156,6 +158,10 @@ public final class FeatureEngine {
         self.windows = specs.map(\.window)
         self.graces = specs.map(\.grace)
         self.inputIsPath = specs.map { $0.input.fieldName?.utf8.contains(UInt8(ascii: ".")) ?? false }
+        self.inputPositions = specs.map { spec in
+            guard case .field(let f) = spec.input, !f.utf8.contains(UInt8(ascii: ".")) else { return nil }
+            return FieldPosition(f)
+        }
         let rows = SeriesRows()
         self.rows = rows
         // Reserved first, so that it shares a cache line with the first aggregate's series.
@@ -213,7 +219,7 @@ public final class FeatureEngine {
         // reading them off `specs[i]` copies (and reference counts) the whole spec.
         for i in 0..<entryBuffer.count {
             do {
-                entryBuffer[i] = try Entry.make(functions[i], inputs[i], name: names[i], isPath: inputIsPath[i],
+                entryBuffer[i] = try Entry.make(functions[i], inputs[i], name: names[i], isPath: inputIsPath[i], position: inputPositions[i],
                                                 record: record, time: t)
             } catch {
                 counters.invalid += 1

@@ -29,6 +29,15 @@ struct KeyBytes: Hashable {
         w2 = UInt64(littleEndian: w2) | UInt64(bytes.count) << 56
     }
 
+    /// The three words of a key of at most `inlineCapacity` bytes (they determine it); nil for a longer key.
+    var inlineWords: (UInt64, UInt64, UInt64)? { spilled == nil ? (w0, w1, w2) : nil }
+
+    /// The key whose `inlineWords` are `words`.
+    init(words: (UInt64, UInt64, UInt64)) {
+        (w0, w1, w2) = words
+        spilled = nil
+    }
+
     /// The key's bytes.
     var bytes: [UInt8] {
         if let spilled { return spilled }

@@ -1,3 +1,4 @@
+import SluiceCore
 import Testing
 @testable import SluiceFeatures
 
@@ -24,3 +25,36 @@ import Testing
         #expect(KeyBytes(Array("u1234".utf8)).hashValue == KeyBytes(Array("u1234".utf8)).hashValue)
     }
 }
+
+@Suite struct KeyTableTests {
+    /// Random inserts, updates, removals and lookups agree with a dictionary, over enough keys to grow the table
+    /// several times and with removals inside probe runs (the shift-back path): inline keys of every length,
+    /// the empty key, and keys long enough to spill.
+    @Test(arguments: [1, 2, 3]) func agreesWithADictionary(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        func key(_ n: UInt64) -> [UInt8] {
+            let length = Int(n % 30)  // 0…29: inline up to 23, spilled beyond
+            return (0..<length).map { UInt8(truncatingIfNeeded: (n >> (UInt64($0) % 8 * 8)) &+ UInt64($0)) }
+        }
+        var table = KeyTable()
+        var reference: [[UInt8]: Int] = [:]
+        for step in 0..<40_000 {
+            let k = key(rng.next() % 3_000)
+            switch rng.next() % 4 {
+            case 0, 1:
+                table[KeyBytes(k)] = step
+                reference[k] = step
+            case 2:
+                #expect(table.removeValue(forKey: KeyBytes(k)) == reference.removeValue(forKey: k))
+            default:
+                #expect(table[KeyBytes(k)] == reference[k])
+            }
+        }
+        #expect(table.count == reference.count)
+        var seen: [[UInt8]: Int] = [:]
+        table.forEach { k, s in seen[k.bytes] = s }
+        #expect(seen == reference)
+        for (k, s) in reference { #expect(table[KeyBytes(k)] == s) }
+    }
+}
+

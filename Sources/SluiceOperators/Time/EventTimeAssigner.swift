@@ -17,12 +17,14 @@ public final class EventTimeAssigner: StreamOperator {
     public let id: String
     /// The field read; `nil` = Kafka timestamp.
     public let field: String?
+    private let position: FieldPosition?
     public let unit: ProcessingConfig.TimeUnit
     public private(set) var counters = StageCounters()
 
     public init(id: String = "event_time", field: String?, unit: ProcessingConfig.TimeUnit) {
         self.id = id
         self.field = field
+        position = field.map(FieldPosition.init)
         self.unit = unit
     }
 
@@ -58,7 +60,7 @@ public final class EventTimeAssigner: StreamOperator {
     /// The event time of `record` in epoch milliseconds.
     public func eventTime(of record: Record) throws(RecordError) -> Int64 {
         guard let field else { return record.timestamp }
-        let value = (record.fields.index(of: field).map { record.fields.storage[$0].value }) ?? record.fields.value(atPath: field)
+        let value = (position?.index(in: record.fields).map { record.fields.storage[$0].value }) ?? record.fields.value(atPath: field)
         switch (value ?? .null, unit) {
         case (.null, _):
             throw RecordError(.missingField, field: field, "\(field): the event-time field is missing or null")
