@@ -104,12 +104,12 @@ let config = FeatureEngine.Configuration(
         var slots = [FeatureEngine.StateSlot?](repeating: nil, count: 4)
         for j in i..<min(i + 3, end) {
             slots[j & 3] = engine.prefetchRow(key: keys[j])
-            engine.prefetchFields(of: records[j])
+            records.withUnsafeBufferPointer { engine.prefetchFields(of: $0[j]) }  // a borrow, not a copy
         }
         for j in i..<end {
             if j + 3 < end {
                 slots[(j + 3) & 3] = engine.prefetchRow(key: keys[j + 3])
-                engine.prefetchFields(of: records[j + 3])
+                records.withUnsafeBufferPointer { engine.prefetchFields(of: $0[j + 3]) }
             }
             if j + 2 < end, let s = slots[(j + 2) & 3] { engine.prefetchStorage(s) }
             if j + 1 < end, let s = slots[(j + 1) & 3] { engine.prefetchTails(s) }

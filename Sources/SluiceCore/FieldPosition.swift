@@ -19,32 +19,40 @@ import Synchronization
 public final class FieldPosition: Sendable {
     public let name: String
     private let length: Int
-    /// `SmallASCIIString.isSupported`, read once.
-    private let inlineStrings = SmallASCIIString.isSupported
+    /// The name's two words, where the layout is known (else `index(in:)` asks `Fields.index(of:)`).
+    private let words: (UInt64, UInt64)
+    /// Where a field's name lies in it (computed once: a key path's offset is looked up at run time).
+    private let nameOffset: Int?
+    /// Whether `name` is an inline ASCII string: then a field of another inline ASCII name differs in its words.
+    private let inlineName: Bool
     private let last = Atomic<Int>(0)
 
     public init(_ name: String) {
         self.name = name
         length = name.utf8.count
+        if MemoryLayout<String>.size == 16 {
+            words = unsafeBitCast(name, to: (UInt64, UInt64).self)
+            nameOffset = MemoryLayout<Field>.offset(of: \Field.name)
+        } else {
+            words = (0, 0)
+            nameOffset = nil
+        }
+        inlineName = SmallASCIIString.isSupported && words.1 >> 61 == 0b111
     }
 
     /// The index of the field named `name` in `fields`, or nil: what `fields.index(of: name)` returns.
     public func index(in fields: Fields) -> Int? {
-        guard MemoryLayout<String>.size == 16, let nameOffset = MemoryLayout<Field>.offset(of: \Field.name) else {
-            return fields.index(of: name)
-        }
+        guard let nameOffset else { return fields.index(of: name) }
         let guess = last.load(ordering: .relaxed)
-        let target = unsafeBitCast(name, to: (UInt64, UInt64).self)
-        // A name that is an inline ASCII string differs from every other inline ASCII string's words.
-        let targetInline = inlineStrings && target.1 >> 61 == 0b111
         let found: Int? = fields.storage.withUnsafeBufferPointer { storage in
             guard let base = storage.baseAddress else { return nil }
             // The names' words are read in place: copying a field's name out would retain and release it.
-            func same(_ i: Int) -> Bool {
-                let words = UnsafeRawPointer(base + i).advanced(by: nameOffset)
-                let w0 = words.load(as: UInt64.self), w1 = words.load(fromByteOffset: 8, as: UInt64.self)
-                if w0 == target.0 && w1 == target.1 { return true }
-                if targetInline && w1 >> 61 == 0b111 { return false }
+            let names = UnsafeRawPointer(base) + nameOffset
+            @inline(__always) func same(_ i: Int) -> Bool {
+                let w = names + i &* MemoryLayout<Field>.stride
+                let w0 = w.load(as: UInt64.self), w1 = w.load(fromByteOffset: 8, as: UInt64.self)
+                if w0 == words.0 && w1 == words.1 { return true }
+                if inlineName && w1 >> 61 == 0b111 { return false }
                 // As `Fields.index(of:)`: lengths first, so that canonically equivalent spellings stay distinct names.
                 return storage[i].name.utf8.count == length && storage[i].name == name
             }

@@ -21,16 +21,25 @@ extension Engine {
             segments = startWritingSegments(of: withState)
             do { try commitTransaction(tasks: keys) } catch { segments.discard(); throw error }
         } else {
+            var phases = ContinuousClock.now
+            func phase(_ name: String) {  // SLUICE_LOOP_STATS only: where a checkpoint's time goes
+                guard ForkJoinStats.enabled else { return }
+                FileHandle.standardError.write(Data("checkpoint \(reason): \(name) \(ContinuousClock.now - phases)\n".utf8))
+                phases = .now
+            }
             // 2 before 1: the states are encoded while the outputs drain (both wait on nothing but the CPU and the
             // broker). Changelog state records sent before a failed drain have no marker after them, and restore
             // drops such records; the markers go out only once every output is acknowledged, so the offsets they
             // name are all the records the states reflect.
             try saveStates(of: stateful, withMarkers: false)
+            phase("states saved")
             segments = startWritingSegments(of: withState)
             do {
                 try drainProducer()
+                phase("outputs and changelog drained")
                 try sendMarkers(of: stateful)
                 try drainProducer()
+                phase("markers drained")
             } catch {
                 segments.discard()
                 throw error
@@ -39,6 +48,9 @@ extension Engine {
 
         // 3. Manifests naming the segments (atomic, each task's in its own directory), then 4. offsets.
         let pending = try segments.finish()
+        if ForkJoinStats.enabled {
+            FileHandle.standardError.write(Data("checkpoint \(reason): segments written \(ContinuousClock.now - start) from the start\n".utf8))
+        }
         let bytes = try forEachTaskInParallel(Array(pending.keys)) { key in
             guard let task = tasks[key], let state = partitionStates[key], let segments = pending[key] else { return 0 }
             var offsets: SourceOffsets = [:]

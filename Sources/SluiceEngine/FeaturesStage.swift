@@ -155,7 +155,7 @@ final class FeaturesStage: StatefulOperator {
             case .null:
                 p.error = RecordError(.missingField, field: key.expression.text, "the features key '\(key.expression.text)' is null")
                 return
-            case .string(let s): p.key.append(contentsOf: s.utf8)
+            case .string(var s): s.withUTF8 { p.key.append(contentsOf: $0) }
             default: p.key.append(contentsOf: keyValue.expressionText.utf8)
             }
         } catch {

@@ -25,14 +25,14 @@ struct Entry {
     /// input field name contains a dot (decided once per aggregate: most inputs are plain names and
     /// skip the path walk).
     /// - Throws: `RecordError.wrongType` when a numeric function gets a non-numeric value.
-    static func make(_ fn: AggregateFunction, _ input: FeatureInput, name: String, isPath: Bool, position: FieldPosition? = nil,
-                     record: Record, time: Int64) throws(RecordError) -> Entry {
+    static func make(_ fn: AggregateFunction, _ input: FeatureInput, name: String, isPath: Bool,
+                     position: Unmanaged<FieldPosition>? = nil, record: Record, time: Int64) throws(RecordError) -> Entry {
         let raw: Value?
         switch input {
         case .none: return Entry(time: time)
         case .field(let f):
             if let position {
-                raw = position.index(in: record.fields).map { record.fields.storage[$0].value }
+                raw = position._withUnsafeGuaranteedRef { $0.index(in: record.fields) }.map { record.fields.storage[$0].value }
             } else {
                 raw = isPath ? record.fields.value(atPath: f) : record.fields[f]
             }

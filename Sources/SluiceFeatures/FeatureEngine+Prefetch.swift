@@ -36,7 +36,10 @@ extension FeatureEngine {
         forEachArray(of: slot) { buffer, elementStride in
             // The header and the whole first element: a key's only pane is its newest. (A pane of a set or a
             // sketch spans three lines; fetching two left its set's reference to be missed in the step.)
-            prefetchLines(buffer, byteCount: ArrayBufferLayout.headerBytes + min(elementStride, 192))
+            sluice_prefetch(buffer)
+            sluice_prefetch(buffer + 64)
+            if elementStride > 96 { sluice_prefetch(buffer + 128) }
+            if elementStride > 160 { sluice_prefetch(buffer + 192) }
         }
     }
 
@@ -47,7 +50,9 @@ extension FeatureEngine {
             let count = buffer.load(fromByteOffset: ArrayBufferLayout.countOffset, as: Int.self)
             guard count > 1 else { return }
             let last = buffer + ArrayBufferLayout.headerBytes + (count - 1) &* elementStride
-            prefetchLines(last, byteCount: min(elementStride, 192) + 1)
+            sluice_prefetch(last)
+            if elementStride > 64 { sluice_prefetch(last + 64) }
+            if elementStride > 128 { sluice_prefetch(last + 128) }
             sluice_prefetch(last + elementStride)
         }
     }

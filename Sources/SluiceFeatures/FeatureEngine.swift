@@ -71,6 +71,8 @@ public final class FeatureEngine {
     let inputIsPath: [Bool]
     /// Each aggregate's input field looked up where it was found last (nil: a path, a custom input or none).
     let inputPositions: [FieldPosition?]
+    /// `inputPositions` without ownership, read per record without reference counting.
+    let unretainedInputPositions: [Unmanaged<FieldPosition>?]
     /// Per-aggregate copies of spec fields read on every record (see `process`).
     let names: [String]
     /// `SmallASCIIString.isSupported`, read once (per-event outputs compare feature names with the record's).
@@ -162,6 +164,7 @@ public final class FeatureEngine {
             guard case .field(let f) = spec.input, !f.utf8.contains(UInt8(ascii: ".")) else { return nil }
             return FieldPosition(f)
         }
+        self.unretainedInputPositions = inputPositions.map { $0.map(Unmanaged.passUnretained) }
         let rows = SeriesRows()
         self.rows = rows
         // Reserved first, so that it shares a cache line with the first aggregate's series.
@@ -219,7 +222,8 @@ public final class FeatureEngine {
         // reading them off `specs[i]` copies (and reference counts) the whole spec.
         for i in 0..<entryBuffer.count {
             do {
-                entryBuffer[i] = try Entry.make(functions[i], inputs[i], name: names[i], isPath: inputIsPath[i], position: inputPositions[i],
+                entryBuffer[i] = try Entry.make(functions[i], inputs[i], name: names[i], isPath: inputIsPath[i],
+                                                position: unretainedInputPositions[i],
                                                 record: record, time: t)
             } catch {
                 counters.invalid += 1

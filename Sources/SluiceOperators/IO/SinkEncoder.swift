@@ -130,7 +130,7 @@ public struct SinkEncoder: Sendable {
         buffer = nil  // so `bytes` is the only reference and is reused in place
         bytes.removeAll(keepingCapacity: true)
         switch v {
-        case .string(let s): bytes.append(contentsOf: s.utf8)
+        case .string(var s): s.withUTF8 { bytes.append(contentsOf: $0) }  // one copy, not a byte-by-byte append
         default: bytes.append(contentsOf: v.expressionText.utf8)
         }
         buffer = bytes
