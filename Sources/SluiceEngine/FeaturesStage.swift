@@ -163,7 +163,6 @@ final class FeaturesStage: StatefulOperator {
             return
         }
         p.slot = engine.prefetchRow(key: p.key)
-        engine.prefetchFields(of: record)
     }
 
     func advance(context: OperatorContext, into output: inout OperatorOutput) {

@@ -1,5 +1,4 @@
 import CPrefetch
-import SluiceCore
 
 /// Prefetching the state of records about to be processed.
 ///
@@ -54,28 +53,6 @@ extension FeatureEngine {
             if elementStride > 64 { sluice_prefetch(last + 64) }
             if elementStride > 128 { sluice_prefetch(last + 128) }
             sluice_prefetch(last + elementStride)
-        }
-    }
-
-    /// Starts fetching the record's fields, and the room after them where `process` appends the features: it reads
-    /// the inputs and each field's name there. A batch's records have left the cache by then — earlier records'
-    /// state came in meanwhile — and loading them was ≈ 16 % of `process`'s samples. Call with the row prefetch.
-    public func prefetchFields(of record: borrowing Record) {
-        record.fields.storage.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            prefetchLines(UnsafeRawPointer(base), byteCount: (buffer.count + specs.count) * MemoryLayout<Field>.stride)
-        }
-    }
-
-    /// Starts fetching every cache line of the `byteCount` bytes at `start`.
-    @inline(__always)
-    func prefetchLines(_ start: UnsafeRawPointer, byteCount: Int) {
-        let first = UInt(bitPattern: start) & ~63
-        let end = UInt(bitPattern: start) &+ UInt(byteCount)
-        var line = first
-        while line < end {
-            sluice_prefetch(UnsafeRawPointer(bitPattern: line))
-            line &+= 64
         }
     }
 
