@@ -51,6 +51,8 @@ public final class FieldPosition: Sendable {
             @inline(__always) func same(_ i: Int) -> Bool {
                 let w = names + i &* MemoryLayout<Field>.stride
                 let w0 = w.load(as: UInt64.self), w1 = w.load(fromByteOffset: 8, as: UInt64.self)
+                // `SmallASCIIString.quickEquality`'s rule on words read in place, with the name's flag checked
+                // once (calling it here cost 28 more instructions a lookup under callgrind).
                 if w0 == words.0 && w1 == words.1 { return true }
                 if inlineName && w1 >> 61 == 0b111 { return false }
                 // As `Fields.index(of:)`: lengths first, so that canonically equivalent spellings stay distinct names.
