@@ -1,5 +1,11 @@
-/// Appending primitives shared by the encoders; all write into a caller-owned `[UInt8]`.
+/// Writing primitives shared by the encoders: appending to a caller-owned `[UInt8]`, or writing at a pointer with
+/// room for the most a value can take (to assemble several pieces before one append).
 enum ByteWriter {
+    /// The most bytes `writeInt` writes.
+    static let maxIntBytes = 20
+    /// The most bytes `writeDouble` writes (Swift's shortest form of a finite Double has at most 24).
+    static let maxDoubleBytes = 32
+
     /// Decimal digits of `value`, without an intermediate String.
     @inline(__always)
     static func appendInt(_ value: Int64, to out: inout [UInt8]) {
@@ -7,80 +13,118 @@ enum ByteWriter {
             out.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
-        var magnitude = value.magnitude
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var n = 0
-            while magnitude > 0 {
-                digits[19 - n] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                n += 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[(20 - n)...]))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxIntBytes) { digits in
+            let n = writeInt(value, to: digits.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(start: digits.baseAddress, count: n))
         }
+    }
+
+    /// Writes the decimal digits of `value` at `p` (room for `maxIntBytes`); returns how many.
+    @inline(__always)
+    static func writeInt(_ value: Int64, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var magnitude = value.magnitude
+        var sign = 0
+        if value < 0 {
+            p[0] = UInt8(ascii: "-")
+            sign = 1
+        }
+        var digits = 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        var i = sign + digits
+        repeat {
+            i -= 1
+            p[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        return sign + digits
     }
 
     /// Shortest representation that reads back as the same `Double` (Swift's `description`).
-    /// Only call with finite values. Most results are ≤ 15 bytes, so the String stays inline.
+    /// Only call with finite values.
     static func appendDouble(_ value: Double, to out: inout [UInt8]) {
-        if appendShortDecimal(value, to: &out) { return }
-        // What `description` writes, straight into `out`: `write(to:)` hands its digits to `_writeASCII`, so no
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxDoubleBytes) { text in
+            let n = writeDouble(value, to: text.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(start: text.baseAddress, count: n))
+        }
+    }
+
+    /// Writes what `appendDouble` appends at `p` (room for `maxDoubleBytes`); returns how many bytes.
+    static func writeDouble(_ value: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        let short = writeShortDecimal(value, to: p)
+        if short > 0 { return short }
+        // What `description` writes, straight into `p`: `write(to:)` hands its digits to `_writeASCII`, so no
         // String is made (17 digits do not fit a small string: that would be an allocation per value).
-        var sink = ASCIISink()
-        swap(&sink.bytes, &out)
+        var sink = RawASCIISink(start: p)
         value.write(to: &sink)
-        swap(&sink.bytes, &out)
+        return sink.count
     }
 
-    private struct ASCIISink: TextOutputStream {
-        var bytes: [UInt8] = []
-        mutating func write(_ text: String) { bytes.append(contentsOf: text.utf8) }
-        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+    private struct RawASCIISink: TextOutputStream {
+        let start: UnsafeMutablePointer<UInt8>
+        var count = 0
+        init(start: UnsafeMutablePointer<UInt8>) { self.start = start }
+        mutating func write(_ text: String) {
+            var text = text
+            text.withUTF8 { _writeASCII($0) }
+        }
+        mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+            let n = min(buffer.count, ByteWriter.maxDoubleBytes - count)
+            guard n > 0, let source = buffer.baseAddress else { return }
+            (start + count).update(from: source, count: n)
+            count += n
+        }
     }
-
-    private static let powersOfTen: [Double] = [1, 10, 100, 1e3, 1e4, 1e5, 1e6]
 
     /// The common case without the general algorithm: a value in [0.001, 1e15) that is exactly some integer
     /// over 10^k for k ≤ 6 (prices, distances, rates) is written as that decimal, with the fewest decimals
-    /// that read back as the same Double — what `description` writes too. Anything else returns false.
+    /// that read back as the same Double — what `description` writes too. Anything else writes nothing and
+    /// returns 0.
     @inline(__always)
-    private static func appendShortDecimal(_ value: Double, to out: inout [UInt8]) -> Bool {
+    private static func writeShortDecimal(_ value: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
         let magnitude = value.magnitude
-        guard magnitude >= 0.001, magnitude < 1e15 else { return false }
+        guard magnitude >= 0.001, magnitude < 1e15 else { return 0 }
         // A value that is no 6-decimal number is no shorter one either: one test instead of seven for computed
         // values (means, logarithms). Were it ever wrong, the general algorithm would write the same text.
-        if magnitude < 1e9, (magnitude * 1e6).rounded() / 1e6 != magnitude { return false }
-        for k in 0..<powersOfTen.count {
-            let scale = powersOfTen[k]
+        if magnitude < 1e9, (magnitude * 1e6).rounded() / 1e6 != magnitude { return 0 }
+        var scale = 1.0
+        var unit: UInt64 = 1
+        for k in 0...6 {
             let scaled = (magnitude * scale).rounded()
             // Few enough significant digits that exactly one k-decimal lies within the value's rounding interval.
-            guard scaled < 1e15 else { return false }
-            guard scaled / scale == magnitude else { continue }
+            guard scaled < 1e15 else { return 0 }
+            guard scaled / scale == magnitude else {
+                scale *= 10  // exact: powers of ten up to 1e6 are
+                unit &*= 10
+                continue
+            }
             let digits = UInt64(scaled)
-            let unit = UInt64(scale)
-            if value < 0 { out.append(UInt8(ascii: "-")) }
-            appendInt(Int64(digits / unit), to: &out)
-            out.append(UInt8(ascii: "."))
+            var n = 0
+            if value < 0 {
+                p[0] = UInt8(ascii: "-")
+                n = 1
+            }
+            n += writeInt(Int64(digits / unit), to: p + n)
+            p[n] = UInt8(ascii: ".")
+            n += 1
             if k == 0 {
-                out.append(UInt8(ascii: "0"))
-                return true
+                p[n] = UInt8(ascii: "0")
+                return n + 1
             }
+            // k is the fewest decimals, so the fraction has exactly k digits (leading zeros included).
             var fraction = digits % unit
-            var width = k
-            while fraction % 10 == 0 && width > 1 {  // k is the fewest decimals, so this only trims nothing
+            var w = n + k
+            while w > n {
+                w -= 1
+                p[w] = UInt8(ascii: "0") + UInt8(fraction % 10)
                 fraction /= 10
-                width -= 1
             }
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { buffer in
-                for w in stride(from: width - 1, through: 0, by: -1) {
-                    buffer[w] = UInt8(ascii: "0") + UInt8(fraction % 10)
-                    fraction /= 10
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<width]))
-            }
-            return true
+            return n + k
         }
-        return false
+        return 0
     }
 
     @inline(__always)

@@ -81,6 +81,31 @@ struct JSONEncoderTests {
         }
     }
 
+    @Test("numbers, booleans and nulls under remembered names are written as a fresh encoder writes them")
+    func reusedNameScalarsMatchFresh() throws {
+        var rng = SplitMix64(seed: 7)
+        let reusing = JSONRecordEncoder(nonFinite: .null, reusingNames: true)
+        let fresh = JSONRecordEncoder(nonFinite: .null)
+        let long = String(repeating: "n", count: 80)  // longer than the stack-assembled path takes
+        var ints: [Int64] = [0, 9, 10, -1, -9, -10, 99, 100, .max, .min, 1_000_000_007]
+        var doubles: [Double] = [0, -0.0, 0.5, -2.25, 1e15, 1e-7, .nan, .infinity, -.infinity, 5e-324, .greatestFiniteMagnitude]
+        for _ in 0..<2_000 {
+            ints.append(Int64(bitPattern: rng.next()) >> Int64.random(in: 0...63, using: &rng))
+            doubles.append(Double(Int64.random(in: -1_000_000...1_000_000, using: &rng)) / 100)
+            doubles.append(Double(bitPattern: rng.next() & 0x7FEF_FFFF_FFFF_FFFF))
+            doubles.append(Double.random(in: -1...1, using: &rng))
+        }
+        for i in 0..<max(ints.count, doubles.count) {
+            let fields: Fields = ["i": .int(ints[i % ints.count]), "d": .double(doubles[i % doubles.count]),
+                                  "b": .bool(i % 2 == 0), "z": .null, long: .int(ints[i % ints.count])]
+            let int = ints[i % ints.count], double = doubles[i % doubles.count]
+            let expected = #"{"i":\#(int),"d":\#(double.isFinite ? double.description : "null"),"b":\#(i % 2 == 0),"z":null,"\#(long)":\#(int)}"#
+            #expect(try text(fields, reusing) == expected)
+            #expect(try text(fields, fresh) == expected)
+        }
+        #expect(throws: RecordError.self) { try text(["d": .double(.nan)], JSONRecordEncoder(reusingNames: true)) }
+    }
+
     @Test("an encoder reusing names writes what a fresh one writes, also when the layout changes")
     func reusedNamesMatchFresh() throws {
         let reusing = JSONRecordEncoder(reusingNames: true)

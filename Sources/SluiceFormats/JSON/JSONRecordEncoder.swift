@@ -73,11 +73,15 @@ public struct JSONRecordEncoder: RecordEncoder {
                 // Positions count from `first`: after a verbatim copy, the layout holds the names added to it.
                 var known = names.snapshot
                 for i in first..<storage.count {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
                     let position = i - first
                     if position < known.count, known.names[position] == storage[i].name {
+                        if Self.appendScalarMember(storage[i].value, comma: i > 0, name: known.written(at: position), to: &out) {
+                            continue
+                        }
+                        if i > 0 { out.append(UInt8(ascii: ",")) }
                         known.append(position, to: &out)
                     } else {
+                        if i > 0 { out.append(UInt8(ascii: ",")) }
                         let start = out.count
                         JSONEscaping.appendQuoted(storage[i].name, to: &out)
                         out.append(UInt8(ascii: ":"))
@@ -97,6 +101,39 @@ public struct JSONRecordEncoder: RecordEncoder {
                     try writeValue(storage[i].value, name: storage[i].name, parent: path, into: &out)
                 }
             }
+        }
+    }
+
+    /// Appends `,"name":value` (the comma unless `comma` is false) for a number, boolean or null, `name` being the
+    /// quoted name and colon as written before: assembled on the stack, then appended at once — one capacity and
+    /// uniqueness check per member rather than one per piece. False, with nothing written, for other values (and
+    /// for NaN and ±Infinity, whose policy the general path applies).
+    @inline(__always)
+    private static func appendScalarMember(_ value: Value, comma: Bool, name: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        let maxName = 64
+        guard name.count <= maxName, let nameBytes = name.baseAddress else { return false }
+        switch value {
+        case .int, .bool, .null: break
+        case .double(let d) where d.isFinite: break
+        default: return false
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1 + maxName + ByteWriter.maxDoubleBytes) { scratch in
+            let p = scratch.baseAddress!
+            var n = 0
+            if comma {
+                p[0] = UInt8(ascii: ",")
+                n = 1
+            }
+            (p + n).update(from: nameBytes, count: name.count)
+            n += name.count
+            switch value {
+            case .int(let i): n += ByteWriter.writeInt(i, to: p + n)
+            case .double(let d): n += ByteWriter.writeDouble(d, to: p + n)
+            case .bool(let b): n += JSONEscaping.writeLiteral(b ? "true" : "false", to: p + n)
+            default: n += JSONEscaping.writeLiteral("null", to: p + n)
+            }
+            out.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+            return true
         }
     }
 
@@ -136,6 +173,13 @@ enum JSONEscaping {
     @inline(__always)
     static func appendLiteral(_ word: StaticString, to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+    }
+
+    /// Writes `word` at `p`; returns its length.
+    @inline(__always)
+    static func writeLiteral(_ word: StaticString, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        p.update(from: word.utf8Start, count: word.utf8CodeUnitCount)
+        return word.utf8CodeUnitCount
     }
 
     static func appendQuoted(_ text: String, to out: inout [UInt8]) {

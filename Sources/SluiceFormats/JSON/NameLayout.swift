@@ -31,8 +31,13 @@ final class NameLayout: @unchecked Sendable {
 
         /// Appends what was written at `position` to `out`.
         @inline(__always) func append(_ position: Int, to out: inout [UInt8]) {
+            out.append(contentsOf: written(at: position))
+        }
+
+        /// The bytes written for `position`.
+        @inline(__always) func written(at position: Int) -> UnsafeBufferPointer<UInt8> {
             let start = position == 0 ? 0 : ends[position - 1]
-            out.append(contentsOf: UnsafeBufferPointer(start: bytes.map { $0 + start }, count: ends[position] - start))
+            return UnsafeBufferPointer(start: bytes.map { $0 + start }, count: ends[position] - start)
         }
     }
 
