@@ -81,6 +81,8 @@ public final class FeatureEngine {
     let inputs: [FeatureInput]
     let windows: [WindowSpec]
     let graces: [Int64]
+    /// The smallest grace: an event with `watermark < t + 1 + minGrace` is on time for every aggregate.
+    let minGrace: Int64
     let fingerprint: UInt64
     /// Specialised operations per aggregate (see `SeriesOps`).
     let ops: [SeriesOps]
@@ -159,6 +161,7 @@ public final class FeatureEngine {
         self.inputs = specs.map(\.input)
         self.windows = specs.map(\.window)
         self.graces = specs.map(\.grace)
+        self.minGrace = specs.map(\.grace).min() ?? 0
         self.inputIsPath = specs.map { $0.input.fieldName?.utf8.contains(UInt8(ascii: ".")) ?? false }
         self.inputPositions = specs.map { spec in
             guard case .field(let f) = spec.input, !f.utf8.contains(UInt8(ascii: ".")) else { return nil }
@@ -265,6 +268,9 @@ public final class FeatureEngine {
     /// Why an event at `t` is late, or nil. Lateness depends only on the window kind, grace and
     /// watermark, so it is decided before any state is touched.
     func lateness(_ t: Int64) -> RecordError? {
+        // Every window holding an event at t ends after t, so none closed while the watermark is below
+        // t + 1 + grace: the usual in-order event is decided with one comparison.
+        if watermark < TimeMath.add(TimeMath.add(t, 1), minGrace) { return nil }
         for i in windows.indices {
             let window = windows[i], grace = graces[i]
             switch window {

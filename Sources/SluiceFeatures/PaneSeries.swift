@@ -312,23 +312,27 @@ struct PaneSeries<A: Accumulator>: Series {
         var j = raw.head
         var previousIndex: Int64 = 0
         for i in head..<panes.count {
-            let p = panes[i]
+            // Read in place: a copy of the pane would retain (and release) its states' storage, e.g. a set.
+            let index = panes[i].index, count = panes[i].count
             let begin = j
-            while j < raw.items.count && paneIndex(raw.items[j].time) == p.index { j += 1 }
-            w.zigzag(p.index &- previousIndex)
-            previousIndex = p.index
+            // The live raw entries are sorted and none precedes the first live pane: this pane's are those up to
+            // its last instant (a comparison rather than a division per entry).
+            let paneLast = last(i)
+            while j < raw.items.count && raw.items[j].time <= paneLast { j += 1 }
+            w.zigzag(index &- previousIndex)
+            previousIndex = index
             w.varint(UInt64(j - begin))
-            w.varint(UInt64(p.count))
-            let allRaw = p.count == j - begin
-            if !allRaw { p.settled.encode(into: &w) }
-            let storesFull = !A.isOrderInsensitive && !folded(allRaw ? A(function) : p.settled, begin..<j).isIdentical(to: p.full)
+            w.varint(UInt64(count))
+            let allRaw = count == j - begin
+            if !allRaw { panes[i].settled.encode(into: &w) }
+            let storesFull = !A.isOrderInsensitive && !folded(allRaw ? A(function) : panes[i].settled, begin..<j).isIdentical(to: panes[i].full)
             let storesRange = !allRaw || j == begin
             w.u8((storesFull ? PaneFlags.full : 0) | (storesRange ? PaneFlags.range : 0))
-            if storesFull { p.full.encode(into: &w) }
-            let paneStart = p.index &* width
+            if storesFull { panes[i].full.encode(into: &w) }
+            let paneStart = index &* width
             if storesRange {
-                w.zigzag(p.minTime &- paneStart)
-                w.zigzag(p.maxTime &- paneStart)
+                w.zigzag(panes[i].minTime &- paneStart)
+                w.zigzag(panes[i].maxTime &- paneStart)
             }
             var previous = paneStart
             for k in begin..<j {
