@@ -110,6 +110,9 @@ final class FeaturesStage: StatefulOperator {
         var produced: [FeatureOutput] = []
         swap(&produced, &outputs)
         var key: [UInt8] = []
+        // Per-event emission: enriched in place, no output list (see `FeatureEngine.enrich`).
+        let inPlace = engine.configuration.emit == .perEvent
+        var kept = 0
         for i in 0..<n {
             while prepared < n && prepared <= i + 3 {
                 prepare(&batch[prepared], into: &ahead[prepared & 3], evaluation)
@@ -117,19 +120,41 @@ final class FeaturesStage: StatefulOperator {
             }
             if i + 2 < n, let slot = ahead[(i + 2) & 3].slot { engine.prefetchStorage(slot) }
             if i + 1 < n, let slot = ahead[(i + 1) & 3].slot { engine.prefetchTails(slot) }
-            let record = batch.takeRecord(at: i)
             if let error = ahead[i & 3].error {
-                output.deadLetter(record, error)
+                output.deadLetter(batch.takeRecord(at: i), error)
                 continue
             }
-            let eventTime = record.eventTime ?? record.timestamp
             swap(&key, &ahead[i & 3].key)
-            engine.process(record, key: key, slot: ahead[i & 3].slot, eventTime: eventTime,
-                           processingTime: context.processingTime, into: &produced)
+            if inPlace {
+                // Accepted records stay in the batch, moved down over the rejected ones (which leave empty
+                // records behind): the batch itself becomes the output.
+                let eventTime = batch[i].eventTime ?? batch[i].timestamp
+                switch engine.enrich(&batch[i], key: key, slot: ahead[i & 3].slot, eventTime: eventTime,
+                                     processingTime: context.processingTime) {
+                case nil:
+                    if kept != i { batch.swapAt(kept, i) }
+                    kept += 1
+                case .late(let error)?: output.late.append((batch.takeRecord(at: i), error.message))
+                case .invalid(let error)?: output.deadLetter(batch.takeRecord(at: i), error)
+                }
+            } else {
+                let record = batch.takeRecord(at: i)
+                let eventTime = record.eventTime ?? record.timestamp
+                engine.process(record, key: key, slot: ahead[i & 3].slot, eventTime: eventTime,
+                               processingTime: context.processingTime, into: &produced)
+            }
             swap(&key, &ahead[i & 3].key)
         }
         swap(&ahead, &aheadBuffers)
         swap(&produced, &outputs)
+        if inPlace {
+            batch.removeLast(n - kept)
+            if output.records.isEmpty {
+                swap(&output.records, &batch)
+            } else {
+                output.records.append(contentsOf: batch)
+            }
+        }
         flush(into: &output)
     }
 

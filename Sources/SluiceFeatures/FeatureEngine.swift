@@ -211,12 +211,45 @@ public final class FeatureEngine {
     /// `restore` in between.
     public func process(_ record: consuming Record, key: [UInt8], slot known: StateSlot?, eventTime t: Int64,
                         processingTime: Int64? = nil, into out: inout [FeatureOutput]) {
+        var record = record
+        switch apply(&record, key: key, slot: known, eventTime: t, into: &out) {
+        case nil: if configuration.emit.perEvent { out.append(.event(consume record)) }
+        case .late(let reason)?: out.append(.late(consume record, reason))
+        case .invalid(let error)?: out.append(.invalid(consume record, error))
+        }
+        observe(t, processingTime, into: &out)
+    }
+
+    /// Why `enrich` did not enrich a record.
+    public enum Rejection: Error {
+        /// Late for a window (state untouched); the record's event time is set.
+        case late(RecordError)
+        /// An aggregate's input could not be read (state untouched).
+        case invalid(RecordError)
+    }
+
+    /// `process` for per-event emission (`emit: per_event`, where accepted records are the only outputs) with
+    /// the record left where it is: enriched in place when accepted (nil), untouched but for its event time
+    /// otherwise. Saves the operator moving every record into an output list and out again.
+    public func enrich(_ record: inout Record, key: [UInt8], slot known: StateSlot?, eventTime t: Int64,
+                       processingTime: Int64? = nil) -> Rejection? {
+        precondition(configuration.emit == .perEvent, "enrich is for per-event emission only")
+        // Per-event emission closes windows without emitting them: nothing is ever appended here.
+        var none: [FeatureOutput] = []
+        let rejection = apply(&record, key: key, slot: known, eventTime: t, into: &none)
+        observe(t, processingTime, into: &none)
+        return rejection
+    }
+
+    /// What `process` does to the state and the record, leaving the record in place: enriched when accepted in
+    /// per-event modes. Windows closed before the event (on-close modes) go to `out`.
+    @inline(__always)
+    private func apply(_ record: inout Record, key: [UInt8], slot known: StateSlot?, eventTime t: Int64,
+                       into out: inout [FeatureOutput]) -> Rejection? {
         if let reason = lateness(t) {
             counters.late += 1
             record.eventTime = t
-            out.append(.late(record, reason))
-            observe(t, processingTime, into: &out)
-            return
+            return .late(reason)
         }
         let k = KeyBytes(key)
         let existing = known?.index ?? states[k]
@@ -230,9 +263,7 @@ public final class FeatureEngine {
                                                 record: record, time: t)
             } catch {
                 counters.invalid += 1
-                out.append(.invalid(record, error))
-                observe(t, processingTime, into: &out)
-                return
+                return .invalid(error)
             }
         }
         let slot = existing ?? newKey(k)
@@ -260,9 +291,8 @@ public final class FeatureEngine {
         streamTime = max(streamTime, t)
         markDirty(key, slot)
         counters.accepted += 1
-        if configuration.emit.onClose { schedule(key, slot) }
-        if perEvent { out.append(.event(consume record)) }
-        observe(t, processingTime, into: &out)
+        if emitClosed { schedule(key, slot) }
+        return nil
     }
 
     /// Why an event at `t` is late, or nil. Lateness depends only on the window kind, grace and
