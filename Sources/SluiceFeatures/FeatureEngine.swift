@@ -251,8 +251,8 @@ public final class FeatureEngine {
             record.eventTime = t
             return .late(reason)
         }
-        let k = KeyBytes(key)
-        let existing = known?.index ?? states[k]
+        // The operator passes the slot it found while prefetching: the key is then not converted again.
+        let existing = known?.index ?? states[KeyBytes(key)]
         // Written by index into a buffer sized once: `removeAll(keepingCapacity:)` and `append` go
         // through generic range replacement. Spec fields come from plain per-aggregate arrays because
         // reading them off `specs[i]` copies (and reference counts) the whole spec.
@@ -266,7 +266,7 @@ public final class FeatureEngine {
                 return .invalid(error)
             }
         }
-        let slot = existing ?? newKey(k)
+        let slot = existing ?? newKey(KeyBytes(key))
         let emitClosed = configuration.emit.onClose
         // Emitted windows must precede the event's output, so the engine closes them first; otherwise
         // closing only frees state and rides along in each aggregate's step.
