@@ -2,7 +2,7 @@
 // plain dictionary increment per record measured in the same run.
 //
 //   swift run -c release SluiceFeaturesBench [events] [users] [only] [span-ms]
-// `only` (optional) runs a single section for profiling: per_event, on_close, overhead or one aggregate's name
+// `only` (optional) runs a single section for profiling: per_event, enrich (per-event in place, as the operator runs), snapshot, on_close, overhead or one aggregate's name
 // (`all`: every section).
 #if canImport(Glibc)
 import Glibc
@@ -119,9 +119,86 @@ let config = FeatureEngine.Configuration(
     return produced
 }
 
+/// Per-event emission as the features operator runs it: each batch's records are the operator's own (decoded
+/// just before), enriched where they lie (`FeatureEngine.enrich`). The records are copied into the batch first,
+/// as a decoder would build them, so that enrichment appends to storage it owns.
+@MainActor func runEnrich() -> Int {
+    let engine = try! FeatureEngine(config)
+    var accepted = 0
+    var batch: [Record] = []
+    batch.reserveCapacity(batchSize)
+    var i = 0
+    while i < eventCount {
+        let end = min(i + batchSize, eventCount)
+        batch.removeAll(keepingCapacity: true)
+        for j in i..<end {
+            var fields = Fields()
+            fields.reserveCapacity(16)
+            for f in records[j].fields.storage { fields.append(f.name, f.value) }
+            batch.append(Record(fields: fields))
+        }
+        accepted += enrichBatch(engine, &batch, from: i)
+        i = end
+    }
+    return accepted
+}
+
+/// A checkpoint's state encoding: every key's snapshot after the whole stream (each key changed), as
+/// `FeaturesStage.saveState` takes them. Thread CPU per key, best of three engines.
+@MainActor func measureSnapshots() {
+    var best = Double.infinity
+    var bytes = 0, keysSaved = 0
+    for _ in 0..<3 {
+        let engine = try! FeatureEngine(config)
+        var batch: [Record] = []
+        var i = 0
+        while i < eventCount {
+            let end = min(i + batchSize, eventCount)
+            batch = records[i..<end].map { Record(fields: $0.fields) }
+            _ = enrichBatch(engine, &batch, from: i)
+            i = end
+        }
+        let t0 = threadCPUNanos()
+        (bytes, keysSaved) = snapshotAll(engine)
+        best = min(best, threadCPUNanos() - t0)
+    }
+    print("snapshot of every key: \(String(format: "%.0f", best / Double(max(keysSaved, 1)))) ns/key (best of 3, \(keysSaved) keys, \(bytes) bytes)")
+}
+
+/// `callgrind --toggle-collect` target for the snapshots alone.
+@inline(never) func snapshotAll(_ engine: FeatureEngine) -> (bytes: Int, keys: Int) {
+    var bytes = 0, keys = 0
+    engine.forEachDirtySnapshot { _, state in
+        bytes += state?.count ?? 0
+        keys += 1
+    }
+    return (bytes, keys)
+}
+
+/// The operator's loop over one batch (see `FeaturesStage.process(owned:)`); `callgrind --toggle-collect`
+/// target for the enrichment alone.
+@MainActor @inline(never) func enrichBatch(_ engine: FeatureEngine, _ batch: inout [Record], from first: Int) -> Int {
+    let n = batch.count
+    var slots = [FeatureEngine.StateSlot?](repeating: nil, count: 4)
+    for j in 0..<min(3, n) { slots[j & 3] = engine.prefetchRow(key: keys[first + j]) }
+    var accepted = 0
+    for j in 0..<n {
+        if j + 3 < n { slots[(j + 3) & 3] = engine.prefetchRow(key: keys[first + j + 3]) }
+        if j + 2 < n, let s = slots[(j + 2) & 3] { engine.prefetchStorage(s) }
+        if j + 1 < n, let s = slots[(j + 1) & 3] { engine.prefetchTails(s) }
+        if engine.enrich(&batch[j], key: keys[first + j], slot: slots[j & 3], eventTime: times[first + j]) == nil {
+            accepted += 1
+        }
+    }
+    return accepted
+}
+
 if let only {
     switch only {
     case "per_event": _ = measure("features per_event (4 aggregates)") { runEngine(.perEvent) }
+    case "enrich": _ = measure("features per_event in place (4 aggregates)") { runEnrich() }
+measureSnapshots()
+    case "snapshot": measureSnapshots()
     case "on_close": _ = measure("features on_close (4 aggregates)") { runEngine(.onClose) }
     case let name where config.aggregates.contains { $0.name == name }:
         let spec = config.aggregates.first { $0.name == name }!
@@ -131,6 +208,7 @@ if let only {
     exit(0)
 }
 let perEvent = measure("features per_event (4 aggregates)") { runEngine(.perEvent) }
+_ = measure("features per_event in place (4 aggregates)") { runEnrich() }
 let onClose = measure("features on_close (4 aggregates)") { runEngine(.onClose) }
 print("events \(eventCount), users \(userCount)")
 print("ratio per_event / baseline: \(String(format: "%.1f", perEvent / baseline))x")
