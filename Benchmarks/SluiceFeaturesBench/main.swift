@@ -197,7 +197,6 @@ if let only {
     switch only {
     case "per_event": _ = measure("features per_event (4 aggregates)") { runEngine(.perEvent) }
     case "enrich": _ = measure("features per_event in place (4 aggregates)") { runEnrich() }
-measureSnapshots()
     case "snapshot": measureSnapshots()
     case "on_close": _ = measure("features on_close (4 aggregates)") { runEngine(.onClose) }
     case let name where config.aggregates.contains { $0.name == name }:
@@ -209,6 +208,7 @@ measureSnapshots()
 }
 let perEvent = measure("features per_event (4 aggregates)") { runEngine(.perEvent) }
 _ = measure("features per_event in place (4 aggregates)") { runEnrich() }
+measureSnapshots()
 let onClose = measure("features on_close (4 aggregates)") { runEngine(.onClose) }
 print("events \(eventCount), users \(userCount)")
 print("ratio per_event / baseline: \(String(format: "%.1f", perEvent / baseline))x")

@@ -26,23 +26,36 @@ struct Entry {
     /// skip the path walk).
     /// - Throws: `RecordError.wrongType` when a numeric function gets a non-numeric value.
     static func make(_ fn: AggregateFunction, _ input: FeatureInput, name: String, isPath: Bool,
-                     position: Unmanaged<FieldPosition>? = nil, record: Record, time: Int64) throws(RecordError) -> Entry {
+                     record: Record, time: Int64) throws(RecordError) -> Entry {
         let raw: Value?
         switch input {
         case .none: return Entry(time: time)
-        case .field(let f):
-            if let position {
-                raw = position._withUnsafeGuaranteedRef { $0.index(in: record.fields) }.map { record.fields.storage[$0].value }
-            } else {
-                raw = isPath ? record.fields.value(atPath: f) : record.fields[f]
-            }
+        case .field(let f): raw = isPath ? record.fields.value(atPath: f) : record.fields[f]
         case .custom(_, let extract): raw = extract(record)
         }
+        return try make(fn, raw, field: input.fieldName, name: name, time: time)
+    }
+
+    /// `make` for a plain field name looked up where it was found last: the usual input, read on every record
+    /// without copying (and reference counting) the aggregate's `FeatureInput`.
+    @inline(__always)
+    static func make(_ fn: AggregateFunction, at position: Unmanaged<FieldPosition>, name: String,
+                     record: Record, time: Int64) throws(RecordError) -> Entry {
+        let index = position._withUnsafeGuaranteedRef { $0.index(in: record.fields) }
+        guard let index else { return Entry(time: time, present: false) }
+        return try make(fn, record.fields.storage[index].value, field: nil, position: position, name: name, time: time)
+    }
+
+    /// The entry for an input value (nil or null: the event has no input). `field` (or `position`'s name)
+    /// names the input in errors.
+    @inline(__always)
+    private static func make(_ fn: AggregateFunction, _ raw: Value?, field: String?, position: Unmanaged<FieldPosition>? = nil,
+                             name: String, time: Int64) throws(RecordError) -> Entry {
         guard let v = raw, !v.isNull else { return Entry(time: time, present: false) }
         if fn.numericInput {
             guard let d = v.asDouble else {
-                throw RecordError(.wrongType, field: input.fieldName ?? name,
-                                  "\(fn) of '\(name)' needs a number, got \(v.typeName)")
+                let input = field ?? position?._withUnsafeGuaranteedRef { $0.name } ?? name
+                throw RecordError(.wrongType, field: input, "\(fn) of '\(name)' needs a number, got \(v.typeName)")
             }
             return Entry(time: time, num: d)
         }

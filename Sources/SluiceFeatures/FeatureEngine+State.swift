@@ -28,24 +28,21 @@ extension FeatureEngine {
     /// store a tombstone.
     public func snapshot(key: [UInt8]) -> [UInt8]? {
         guard let slot = states[KeyBytes(key)] else { return nil }
-        return withSnapshot(of: slot) { Array($0) }
+        return withSnapshot(of: slot) { $0 }
     }
 
-    /// Calls `body` with the snapshot of `slot`, written into one reused buffer (valid only during the
-    /// call): a checkpoint snapshots every changed key, and growing a fresh buffer from empty costs
-    /// several reallocations each.
+    /// Calls `body` with the snapshot of `slot`, encoded in one reused buffer and copied out once: a
+    /// checkpoint snapshots every changed key, and growing a fresh buffer from empty costs several
+    /// reallocations each.
     func withSnapshot<R>(of slot: Int, _ body: ([UInt8]) throws -> R) rethrows -> R {
-        var w = StateWriter()
-        swap(&w.bytes, &snapshotScratch)
-        defer { swap(&w.bytes, &snapshotScratch) }
-        w.bytes.removeAll(keepingCapacity: true)
-        w.bytes.append(contentsOf: Self.keyMagic)
-        w.u8(Self.stateVersion)
-        w.u64(fingerprint)
-        w.i64(slots[slot].lastEventTime)
-        w.u32(UInt32(ops.count))
-        for op in ops { op.encode(slot, &w) }
-        return try body(w.bytes)
+        snapshotWriter.removeAll()
+        snapshotWriter.append(Self.keyMagic)
+        snapshotWriter.u8(Self.stateVersion)
+        snapshotWriter.u64(fingerprint)
+        snapshotWriter.i64(slots[slot].lastEventTime)
+        snapshotWriter.u32(UInt32(ops.count))
+        for op in ops { op.encode(slot, &snapshotWriter) }
+        return try body(snapshotWriter.bytes)
     }
 
     /// Replaces the key's state with a `snapshot(key:)` result (e.g. from a checkpoint).
@@ -81,7 +78,7 @@ extension FeatureEngine {
     /// Engine-wide state (watermark, its tracker, stream time) for the checkpoint manifest.
     public func snapshotEngine() -> [UInt8] {
         var w = StateWriter()
-        w.bytes.append(contentsOf: Self.engineMagic)
+        w.append(Self.engineMagic)
         w.u8(Self.stateVersion)
         w.u64(fingerprint)
         w.i64(watermark)

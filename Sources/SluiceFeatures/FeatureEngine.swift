@@ -108,10 +108,11 @@ public final class FeatureEngine {
     /// `acceptBound()` for the watermark it was computed at (the watermark changes less often than
     /// records arrive, and the bound is needed on every record).
     @exclusivity(unchecked) var acceptBoundCache: (watermark: Int64, bound: Int64) = (.min, .min)
-    /// Reused per record to avoid allocating.
-    @exclusivity(unchecked) var entryBuffer: [Entry] = []
-    /// Reused by `snapshot(key:)`.
-    var snapshotScratch: [UInt8] = []
+    /// Each aggregate's entry for the current record, reused per record. Its own memory rather than an array:
+    /// the steps get their entry's address, where an element of an array property was copied per call.
+    let entries: UnsafeMutablePointer<Entry>
+    /// Reused by `snapshot(key:)`: a checkpoint snapshots every changed key.
+    var snapshotWriter = StateWriter()
 
     /// The current watermark (`Int64.min` before any).
     @exclusivity(unchecked) public internal(set) var watermark: Int64 = .min
@@ -182,7 +183,13 @@ public final class FeatureEngine {
         var desc = "v1|buckets=\(configuration.slidingBuckets)"
         for s in specs { desc += "|\(s.name);\(s.function);\(s.input);\(s.window);\(s.grace)" }
         self.fingerprint = StableHash.fnv1a(desc.utf8)
-        entryBuffer = Array(repeating: Entry(time: 0), count: specs.count)
+        entries = .allocate(capacity: specs.count)
+        entries.initialize(repeating: Entry(time: 0), count: specs.count)
+    }
+
+    deinit {
+        entries.deinitialize(count: specs.count)
+        entries.deallocate()
     }
 
     /// Number of keys with state.
@@ -256,11 +263,14 @@ public final class FeatureEngine {
         // Written by index into a buffer sized once: `removeAll(keepingCapacity:)` and `append` go
         // through generic range replacement. Spec fields come from plain per-aggregate arrays because
         // reading them off `specs[i]` copies (and reference counts) the whole spec.
-        for i in 0..<entryBuffer.count {
+        for i in 0..<specs.count {
             do {
-                entryBuffer[i] = try Entry.make(functions[i], inputs[i], name: names[i], isPath: inputIsPath[i],
-                                                position: unretainedInputPositions[i],
+                if let position = unretainedInputPositions[i] {
+                    entries[i] = try Entry.make(functions[i], at: position, name: names[i], record: record, time: t)
+                } else {
+                    entries[i] = try Entry.make(functions[i], inputs[i], name: names[i], isPath: inputIsPath[i],
                                                 record: record, time: t)
+                }
             } catch {
                 counters.invalid += 1
                 return .invalid(error)
@@ -279,12 +289,12 @@ public final class FeatureEngine {
         }
         // Their fetches overlap the steps of the aggregates before them.
         for i in prefetchingAggregates {
-            unretainedOps[i]._withUnsafeGuaranteedRef { $0.prefetch!(slot, entryBuffer[i]) }
+            unretainedOps[i]._withUnsafeGuaranteedRef { $0.prefetch!(slot, entries + i) }
         }
         var step = EventStep(closeFirst: emitClosed ? nil : (watermark, acceptBound()), query: perEvent, queryBefore: false)
         for i in specs.indices {
             step.queryBefore = queryBefore[i]
-            let v = unretainedOps[i]._withUnsafeGuaranteedRef { $0.step(slot, entryBuffer[i], step) }
+            let v = unretainedOps[i]._withUnsafeGuaranteedRef { $0.step(slot, entries + i, step) }
             if perEvent { Self.setFeature(&record.fields, names[i], v, inputCount, supported: inlineStrings) }
         }
         slots[slot].lastEventTime = max(slots[slot].lastEventTime, t)

@@ -72,8 +72,9 @@ final class SeriesOps {
     let close: (Int, Int64, Int64, Bool) -> [ClosedValue]
     let nextDue: (Int) -> Int64?
     /// The whole per-event path in one dynamic call (see `EventStep`); returns the value at `e.time`,
-    /// or `.null` when `step.query` is false.
-    let step: (Int, Entry, EventStep) -> Value
+    /// or `.null` when `step.query` is false. The entry is passed by address: an `Entry` argument read from
+    /// the engine's buffer was copied for every call (its `Value` retained and released).
+    let step: (Int, UnsafePointer<Entry>, EventStep) -> Value
     let encode: (Int, inout StateWriter) -> Void
     /// Decodes a series into the column's staging value; `commit` moves it into a slot. Two steps so
     /// that a key's state is replaced only once all of its aggregates decoded.
@@ -81,7 +82,7 @@ final class SeriesOps {
     let commit: (Int) -> Void
     /// Starts fetching what the slot's `step` with this entry will touch beyond its arrays; nil when
     /// nothing (see `Series.prefetch(for:)`).
-    let prefetch: ((Int, Entry) -> Void)?
+    let prefetch: ((Int, UnsafePointer<Entry>) -> Void)?
     /// The arrays whose buffers the next `step` reads, with offsets within a row (see
     /// `FeatureEngine.prefetchStorage`).
     let prefetchedArrays: [PrefetchedArray]
@@ -95,16 +96,16 @@ final class SeriesOps {
             let p = column.at(slot)
             if let (watermark, settle) = step.closeFirst { _ = p.pointee.close(watermark: watermark, settleBelow: settle, emit: false) }
             if !step.query {
-                p.pointee.insert(e)
+                p.pointee.insert(e.pointee)
                 return .null
             }
             if step.queryBefore {
-                let v = p.pointee.valueInPlace(at: e.time)
-                p.pointee.insert(e)
+                let v = p.pointee.valueInPlace(at: e.pointee.time)
+                p.pointee.insert(e.pointee)
                 return v
             }
-            p.pointee.insert(e)
-            return p.pointee.valueInPlace(at: e.time)
+            p.pointee.insert(e.pointee)
+            return p.pointee.valueInPlace(at: e.pointee.time)
         }
         value = { slot, t in column.at(slot).pointee.valueInPlace(at: t) }
         close = { slot, w, b, emit in column.at(slot).pointee.close(watermark: w, settleBelow: b, emit: emit) }
@@ -115,7 +116,7 @@ final class SeriesOps {
             try s.decodeState(from: &r)
             staged.value = s
         }
-        prefetch = S.prefetchesEntries ? { slot, e in column.at(slot).pointee.prefetch(for: e) } : nil
+        prefetch = S.prefetchesEntries ? { slot, e in column.at(slot).pointee.prefetch(for: e.pointee) } : nil
         prefetchedArrays = S.prefetchedArrays.map { PrefetchedArray(offset: column.offset + $0.offset, elementStride: $0.elementStride) }
         commit = { slot in
             if let s = staged.value { column.at(slot).pointee = s }
