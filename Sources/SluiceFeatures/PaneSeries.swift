@@ -123,6 +123,15 @@ struct PaneSeries<A: Accumulator>: Series {
         panes[newest].settled.prefetch(for: e)
     }
 
+    /// The per-event read (`SeriesOps.step`): `value(at:)` with the usual one-pane case read in place.
+    mutating func valueInPlace(at t: Int64) -> Value {
+        let q = query(at: t)
+        if q.first + 1 == q.hi && covers(q.first, from: q.lo, upTo: t, sliding: q.isSliding) {
+            return panes[q.first].full.resultInPlace(at: t)
+        }
+        return aggregate(q, at: t).result(at: t)
+    }
+
     func value(at t: Int64) -> Value {
         let q = query(at: t)
         // Usual case: one pane, all of it ≤ t. Read its aggregate in place instead of copying it out

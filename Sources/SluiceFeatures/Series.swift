@@ -16,6 +16,8 @@ protocol Series {
     /// The point-in-time value for an event at `t`: events stored so far with time ≤ `t` that fall in
     /// the window this aggregate reports for `t`.
     func value(at t: Int64) -> Value
+    /// `value(at:)` for a series read in place, through a pointer (see the extension below).
+    mutating func valueInPlace(at t: Int64) -> Value
     /// Closes windows whose end + grace ≤ `watermark` (returned in end order) and drops or settles data
     /// older than `settleBelow`: the engine guarantees no accepted event (hence no query) is older.
     /// With `emit` false the closed windows' values are not computed (an empty array is returned).
