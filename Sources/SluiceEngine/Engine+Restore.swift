@@ -19,10 +19,13 @@ extension Engine {
             let store = try KeyValueStore(name: id, options: storeOptions())
             try state.register(store)
             let changelog = changelogTopic(id)
+            // Resolved once: a checkpoint sends one record per changed key, from both processing threads, and a
+            // topic named per record is looked up under the producer's lock.
+            let changelogHandle = producer.topic(changelog)
             let partition = task.partition
             store.onChange = { [unowned self] key, value in
                 do {
-                    try self.producer.sendWaiting(topic: changelog, partition: partition, key: key, value: value)
+                    try self.producer.sendWaiting(topic: changelogHandle, partition: partition, key: key, value: value)
                 } catch {
                     self.fatalError = EngineError("could not write the changelog \(changelog): \(error)")
                 }
