@@ -131,11 +131,26 @@ extension FeatureEngine {
     /// carries its current state. The bytes are valid only during the call (one buffer is reused), so a
     /// checkpoint copies each snapshot once, into the store. If `body` throws, every key stays dirty.
     public func forEachDirtySnapshot(_ body: (_ key: [UInt8], _ state: [UInt8]?) throws -> Void) rethrows {
-        for key in dirtyList {
-            if let slot = states[KeyBytes(key)] {
-                try withSnapshot(of: slot) { try body(key, $0) }
+        // Encoding reads every buffer of a key's state, and after a checkpoint interval of other keys' events
+        // they are cold: fetched ahead like the per-event path (`FeatureEngine+Prefetch.swift`), the row three
+        // keys ahead, the buffers' heads two ahead, their tails one ahead.
+        let n = dirtyList.count
+        var ahead: (StateSlot?, StateSlot?, StateSlot?, StateSlot?) = (nil, nil, nil, nil)
+        func slot(_ i: Int) -> StateSlot? {
+            switch i & 3 { case 0: ahead.0; case 1: ahead.1; case 2: ahead.2; default: ahead.3 }
+        }
+        func setSlot(_ i: Int, _ s: StateSlot?) {
+            switch i & 3 { case 0: ahead.0 = s; case 1: ahead.1 = s; case 2: ahead.2 = s; default: ahead.3 = s }
+        }
+        for j in 0..<min(3, n) { setSlot(j, prefetchRow(key: dirtyList[j])) }
+        for i in 0..<n {
+            if i + 3 < n { setSlot(i + 3, prefetchRow(key: dirtyList[i + 3])) }
+            if i + 2 < n, let s = slot(i + 2) { prefetchStorage(s) }
+            if i + 1 < n, let s = slot(i + 1) { prefetchTails(s) }
+            if let s = slot(i) {
+                try withSnapshot(of: s.index) { try body(dirtyList[i], $0) }
             } else {
-                try body(key, nil)
+                try body(dirtyList[i], nil)
             }
         }
         markClean()
