@@ -128,8 +128,8 @@ extension FeatureEngine {
 
     /// Calls `body` with every dirty key and its snapshot (`nil` = delete from the store), in the order
     /// the keys became dirty, then `markClean()`. A key evicted and recreated may come twice; each call
-    /// carries its current state. The bytes are valid only during the call (one buffer is reused), so a
-    /// checkpoint copies each snapshot once, into the store. If `body` throws, every key stays dirty.
+    /// carries its current state. Each snapshot is encoded into one reused buffer and copied out once, for
+    /// `body`. If `body` throws, every key stays dirty.
     public func forEachDirtySnapshot(_ body: (_ key: [UInt8], _ state: [UInt8]?) throws -> Void) rethrows {
         // Encoding reads every buffer of a key's state, and after a checkpoint interval of other keys' events
         // they are cold: fetched ahead like the per-event path (`FeatureEngine+Prefetch.swift`), the row three

@@ -132,10 +132,11 @@ struct PaneSeries<A: Accumulator>: Series {
         return aggregate(q, at: t).result(at: t)
     }
 
+    /// Lookups and tests; the per-event path uses `valueInPlace(at:)`, because here the optimizer copies the pane's
+    /// state out before reading it (reference counting a set's or sketch's buffers).
     func value(at t: Int64) -> Value {
         let q = query(at: t)
-        // Usual case: one pane, all of it ≤ t. Read its aggregate in place instead of copying it out
-        // (a copy of a set or sketch state costs reference counting on its storage).
+        // Usual case: one pane, all of it ≤ t: its full state is the value.
         if q.first + 1 == q.hi && covers(q.first, from: q.lo, upTo: t, sliding: q.isSliding) {
             return panes[q.first].full.result(at: t)
         }
