@@ -33,7 +33,7 @@ struct Entry {
         case .field(let f): raw = isPath ? record.fields.value(atPath: f) : record.fields[f]
         case .custom(_, let extract): raw = extract(record)
         }
-        return try make(fn, raw, field: input.fieldName, name: name, time: time)
+        return try make(fn, raw, name: name, time: time) { input.fieldName }
     }
 
     /// `make` for a plain field name looked up where it was found last: the usual input, read on every record
@@ -43,19 +43,20 @@ struct Entry {
                      record: Record, time: Int64) throws(RecordError) -> Entry {
         let index = position._withUnsafeGuaranteedRef { $0.index(in: record.fields) }
         guard let index else { return Entry(time: time, present: false) }
-        return try make(fn, record.fields.storage[index].value, field: nil, position: position, name: name, time: time)
+        return try make(fn, record.fields.storage[index].value, name: name, time: time) {
+            position._withUnsafeGuaranteedRef { $0.name }
+        }
     }
 
-    /// The entry for an input value (nil or null: the event has no input). `field` (or `position`'s name)
-    /// names the input in errors.
+    /// The entry for an input value (nil or null: the event has no input). `field` names the input in errors
+    /// (asked only then: reading a name per record would reference count it).
     @inline(__always)
-    private static func make(_ fn: AggregateFunction, _ raw: Value?, field: String?, position: Unmanaged<FieldPosition>? = nil,
-                             name: String, time: Int64) throws(RecordError) -> Entry {
+    private static func make(_ fn: AggregateFunction, _ raw: Value?, name: String, time: Int64,
+                             field: () -> String?) throws(RecordError) -> Entry {
         guard let v = raw, !v.isNull else { return Entry(time: time, present: false) }
         if fn.numericInput {
             guard let d = v.asDouble else {
-                let input = field ?? position?._withUnsafeGuaranteedRef { $0.name } ?? name
-                throw RecordError(.wrongType, field: input, "\(fn) of '\(name)' needs a number, got \(v.typeName)")
+                throw RecordError(.wrongType, field: field() ?? name, "\(fn) of '\(name)' needs a number, got \(v.typeName)")
             }
             return Entry(time: time, num: d)
         }

@@ -135,19 +135,13 @@ extension FeatureEngine {
         // they are cold: fetched ahead like the per-event path (`FeatureEngine+Prefetch.swift`), the row three
         // keys ahead, the buffers' heads two ahead, their tails one ahead.
         let n = dirtyList.count
-        var ahead: (StateSlot?, StateSlot?, StateSlot?, StateSlot?) = (nil, nil, nil, nil)
-        func slot(_ i: Int) -> StateSlot? {
-            switch i & 3 { case 0: ahead.0; case 1: ahead.1; case 2: ahead.2; default: ahead.3 }
-        }
-        func setSlot(_ i: Int, _ s: StateSlot?) {
-            switch i & 3 { case 0: ahead.0 = s; case 1: ahead.1 = s; case 2: ahead.2 = s; default: ahead.3 = s }
-        }
-        for j in 0..<min(3, n) { setSlot(j, prefetchRow(key: dirtyList[j])) }
+        var ahead = [StateSlot?](repeating: nil, count: 4)  // round robin: the key encoded and three ahead
+        for j in 0..<min(3, n) { ahead[j] = prefetchRow(key: dirtyList[j]) }
         for i in 0..<n {
-            if i + 3 < n { setSlot(i + 3, prefetchRow(key: dirtyList[i + 3])) }
-            if i + 2 < n, let s = slot(i + 2) { prefetchStorage(s) }
-            if i + 1 < n, let s = slot(i + 1) { prefetchTails(s) }
-            if let s = slot(i) {
+            if i + 3 < n { ahead[(i + 3) & 3] = prefetchRow(key: dirtyList[i + 3]) }
+            if i + 2 < n, let s = ahead[(i + 2) & 3] { prefetchStorage(s) }
+            if i + 1 < n, let s = ahead[(i + 1) & 3] { prefetchTails(s) }
+            if let s = ahead[i & 3] {
                 try withSnapshot(of: s.index) { try body(dirtyList[i], $0) }
             } else {
                 try body(dirtyList[i], nil)
