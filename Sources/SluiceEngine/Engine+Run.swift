@@ -107,13 +107,14 @@ extension Engine {
                 recentBatchSeconds.removeAll(keepingCapacity: true)
                 status.update { $0.recentBatchSeconds = observed }
             }
-            // The previous batch's messages are decoded: free them. (Freeing them, and serving delivery reports,
-            // while the tasks run costs more CPU than it saves: the threads contend on the allocator and locks.)
+            // The next batch starts first; the previous one's messages (decoded) are then freed and delivery reports
+            // served while it runs. Done before the start, that work (≈ 0.4 ms a loop in S2) left both processing
+            // threads idle: SLUICE_LOOP_STATS' gap fell from ≈ 0.2 s to ≈ 0.03 s per 300 k-record S2 or S3 run.
+            if !stopping { start(&touched, now: now) }
             consumer.releaseRetained(first: releasableMessages)
             releasableMessages = 0
             producer.poll(timeoutMs: 0)
             if stopping { break }
-            start(&touched, now: now)
             loopEnded = .now
         }
         awaitRunningBatch()
