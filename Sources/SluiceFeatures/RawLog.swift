@@ -1,3 +1,5 @@
+import SluiceCore
+
 /// The unsettled raw entries of a pane series, all panes in one time-sorted buffer.
 ///
 /// Why one buffer with a movable front instead of an array per pane: a new pane then costs no

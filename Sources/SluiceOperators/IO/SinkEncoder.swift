@@ -85,7 +85,7 @@ public struct SinkEncoder: Sendable {
                        context: EvaluationContext) throws(RecordError)
     {
         value.removeAll(keepingCapacity: true)
-        headers.removeAll(keepingCapacity: true)
+        headers.clearKeepingCapacity()  // usually one header (lineage): see `clearKeepingCapacity`
         do {
             if columnsFromRecord {
                 try CSVRecordEncoder(columns: record.fields.map(\.name)).encode(record.fields, into: &value)
