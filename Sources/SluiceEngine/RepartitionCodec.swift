@@ -40,7 +40,7 @@ final class RepartitionCodec: SourceDecoding, SinkEncoding {
         }
         value.removeAll(keepingCapacity: true)
         try encoder.encode(record.fields, into: &value)
-        headers.removeAll(keepingCapacity: true)
+        headers.clearKeepingCapacity()  // a record carries few headers: see `clearKeepingCapacity`
         for h in record.headers where h.name != Self.eventTimeHeader { headers.append(h) }
         if let t = record.eventTime { headers.append(Header(Self.eventTimeHeader, String(t))) }
     }
