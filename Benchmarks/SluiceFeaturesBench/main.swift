@@ -1,7 +1,7 @@
 // Per-record cost of a features configuration like examples/fraud-detection.sketch.yaml, next to a
 // plain dictionary increment per record measured in the same run.
 //
-//   swift run -c release SluiceFeaturesBench [events] [users] [only] [span-ms]
+//   swift run -c release SluiceFeaturesBench [events] [users] [only] [span-ms] [wide]
 // `only` (optional) runs a single section for profiling: per_event, enrich (per-event in place, as the operator runs), snapshot, on_close, overhead or one aggregate's name
 // (`all`: every section).
 #if canImport(Glibc)
@@ -29,6 +29,9 @@ let userCount = args.count > 2 ? Int(args[2]) ?? 10_000 : 10_000
 let only = args.count > 3 && args[3] != "all" ? args[3] : nil
 /// Event-time span of the stream (default one day; the end-to-end S3 stream spans events × 20 ms).
 let spanMs = args.count > 4 ? Int64(args[4]) ?? 86_400_000 : 86_400_000
+/// `wide`: records carry the end-to-end S3 input's eleven fields (the source's eight and three derived ones)
+/// rather than only the three the aggregates read; per-event enrichment then works on records of that width.
+let wideRecords = args.count > 5 && args[5] == "wide"
 let batchSize = 1_024
 
 // Inputs are generated up front so that only processing is timed.
@@ -47,7 +50,14 @@ for i in 0..<eventCount {
     let merchant = "m\(rng.next() % 1_000)"
     keys.append(users[Int(rng.next() % UInt64(userCount))])
     times.append(t)
-    records.append(Record(fields: ["amount": .double(amount), "merchant": .string(merchant), "ts": .int(t)]))
+    if wideRecords {
+        records.append(Record(fields: [
+            "event_id": .string("e\(i)"), "user_id": .string("u\(i % userCount)"), "amount": .double(amount), "country": .string("AE"),
+            "merchant": .string(merchant), "merchant_category": .string("grocery"), "distance_km": .double(12.5), "ts": .int(t),
+            "log_amount": .double(log1p(amount)), "hour": .int(13), "far": .bool(false)]))
+    } else {
+        records.append(Record(fields: ["amount": .double(amount), "merchant": .string(merchant), "ts": .int(t)]))
+    }
 }
 
 /// CPU time of this thread in ns: on a shared machine wall time also counts time spent descheduled.

@@ -60,6 +60,15 @@ public enum AggregateFunction: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the aggregate keeps its input value itself (`Entry.value`); every other function's entries hold
+    /// `.null` there (see `Entry.make`).
+    var keepsInputValue: Bool {
+        switch self {
+        case .first, .last, .lastK: true
+        default: false
+        }
+    }
+
     /// Whether the aggregate can run without an input (it then sees every event).
     var inputOptional: Bool {
         switch self {

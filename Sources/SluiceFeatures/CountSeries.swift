@@ -3,6 +3,7 @@ import SluiceCore
 /// The last `n` events of the key with time ≤ the query time. Keeps every entry that a non-late
 /// event could still precede, plus the `n` before them.
 final class CountSeries<A: Accumulator>: Series {
+    static var readsEntryValue: Bool { A.Stored.keepsValue }
     let function: AggregateFunction
     let n: Int
     let grace: Int64

@@ -21,6 +21,13 @@ struct Entry {
         self.present = present
     }
 
+    /// The entry at `e` without its value (which is `.null` for every function but first, last and last_k): built
+    /// from its plain fields, it is copied and destroyed without touching a `Value` (see `SeriesOps.step`).
+    @inline(__always)
+    init(plainFieldsAt e: UnsafePointer<Entry>) {
+        self.init(time: e.pointee.time, num: e.pointee.num, bits: e.pointee.bits, present: e.pointee.present)
+    }
+
     /// Converts `record`'s input for aggregate `name` (function `fn`) into an entry. `isPath`: the
     /// input field name contains a dot (decided once per aggregate: most inputs are plain names and
     /// skip the path walk).
@@ -116,6 +123,8 @@ struct Entry {
 protocol StoredEntry {
     /// Whether this form keeps all of `e` (restored state is checked with it).
     static func keepsAll(of e: Entry) -> Bool
+    /// Whether this form keeps `Entry.value` (only accumulators that read it use such a form).
+    static var keepsValue: Bool { get }
     init(_ e: Entry)
     var time: Int64 { get }
     var present: Bool { get }
@@ -125,6 +134,7 @@ protocol StoredEntry {
 
 extension Entry: StoredEntry {
     static func keepsAll(of e: Entry) -> Bool { true }
+    static var keepsValue: Bool { true }
     init(_ e: Entry) { self = e }
     var entry: Entry { self }
 }
@@ -139,6 +149,7 @@ struct CompactEntry: StoredEntry {
     private let flags: UInt8
 
     static func keepsAll(of e: Entry) -> Bool { e.value.isNull && (e.bits == 0 || e.num.bitPattern == 0) }
+    static var keepsValue: Bool { false }
 
     init(_ e: Entry) {
         assert(Self.keepsAll(of: e), "a compact entry keeps no value and one of number and hash")

@@ -77,7 +77,14 @@ public final class FeatureEngine {
     let names: [String]
     /// `SmallASCIIString.isSupported`, read once (per-event outputs compare feature names with the record's).
     let inlineStrings = SmallASCIIString.isSupported
+    /// Each aggregate's name length in UTF-8 bytes, and a bit per length (lengths from 63 share bit 63): a
+    /// record field whose length has no bit here cannot hold a feature's name.
+    let nameLengths: [Int]
+    let nameLengthMask: UInt64
     let functions: [AggregateFunction]
+    /// Per aggregate: its entries never hold a value (`AggregateFunction.keepsInputValue` is false), so the
+    /// previous record's entry is overwritten without being destroyed.
+    let entriesValueFree: [Bool]
     let inputs: [FeatureInput]
     let windows: [WindowSpec]
     let graces: [Int64]
@@ -111,6 +118,9 @@ public final class FeatureEngine {
     /// Each aggregate's entry for the current record, reused per record. Its own memory rather than an array:
     /// the steps get their entry's address, where an element of an array property was copied per call.
     let entries: UnsafeMutablePointer<Entry>
+    /// Per aggregate, for the current record: the index of the record's own field holding the aggregate's
+    /// name (its value is replaced), or -1 (the feature is appended). See `locateOwnFeatureFields`.
+    let ownFieldIndices: UnsafeMutablePointer<Int>
     /// Reused by `snapshot(key:)`: a checkpoint snapshots every changed key.
     var snapshotWriter = StateWriter()
 
@@ -158,7 +168,10 @@ public final class FeatureEngine {
         self.groups = groups
         self.queryBefore = specs.map { !configuration.includeCurrent || $0.function == .timeSinceLast }
         self.names = specs.map(\.name)
+        self.nameLengths = specs.map(\.name.utf8.count)
+        self.nameLengthMask = specs.reduce(0) { $0 | 1 << UInt64(min($1.name.utf8.count, 63)) }
         self.functions = specs.map(\.function)
+        self.entriesValueFree = specs.map { !$0.function.keepsInputValue }
         self.inputs = specs.map(\.input)
         self.windows = specs.map(\.window)
         self.graces = specs.map(\.grace)
@@ -185,11 +198,14 @@ public final class FeatureEngine {
         self.fingerprint = StableHash.fnv1a(desc.utf8)
         entries = .allocate(capacity: specs.count)
         entries.initialize(repeating: Entry(time: 0), count: specs.count)
+        ownFieldIndices = .allocate(capacity: specs.count)
+        ownFieldIndices.initialize(repeating: -1, count: specs.count)
     }
 
     deinit {
         entries.deinitialize(count: specs.count)
         entries.deallocate()
+        ownFieldIndices.deallocate()
     }
 
     /// Number of keys with state.
@@ -265,12 +281,14 @@ public final class FeatureEngine {
         // reading them off `specs[i]` copies (and reference counts) the whole spec.
         for i in 0..<specs.count {
             do {
-                if let position = unretainedInputPositions[i] {
-                    entries[i] = try Entry.make(functions[i], at: position, name: names[i], record: record, time: t)
+                let entry = if let position = unretainedInputPositions[i] {
+                    try Entry.make(functions[i], at: position, name: names[i], record: record, time: t)
                 } else {
-                    entries[i] = try Entry.make(functions[i], inputs[i], name: names[i], isPath: inputIsPath[i],
-                                                record: record, time: t)
+                    try Entry.make(functions[i], inputs[i], name: names[i], isPath: inputIsPath[i], record: record, time: t)
                 }
+                // An assignment destroys the entry it replaces: an outlined destroy of its `Value`, which is
+                // `.null` (nothing to release) for all but first, last and last_k.
+                if entriesValueFree[i] { (entries + i).initialize(to: entry) } else { entries[i] = entry }
             } catch {
                 counters.invalid += 1
                 return .invalid(error)
@@ -286,6 +304,7 @@ public final class FeatureEngine {
         if perEvent {
             record.eventTime = t
             record.fields.reserveCapacity(inputCount + specs.count)
+            locateOwnFeatureFields(record.fields, inputCount)
         }
         // Their fetches overlap the steps of the aggregates before them.
         for i in prefetchingAggregates {
@@ -295,7 +314,10 @@ public final class FeatureEngine {
         for i in specs.indices {
             step.queryBefore = queryBefore[i]
             let v = unretainedOps[i]._withUnsafeGuaranteedRef { $0.step(slot, entries + i, step) }
-            if perEvent { Self.setFeature(&record.fields, names[i], v, inputCount, supported: inlineStrings) }
+            if perEvent {
+                let own = ownFieldIndices[i]
+                if own >= 0 { record.fields.setValue(v, at: own) } else { record.fields.append(names[i], v) }
+            }
         }
         slots[slot].lastEventTime = max(slots[slot].lastEventTime, t)
         streamTime = max(streamTime, t)
@@ -334,19 +356,26 @@ public final class FeatureEngine {
         return nil
     }
 
-    /// Same effect as `fields[name] = value`, but only the record's own `inputCount` fields can hold
-    /// `name` (aggregate names are unique), and the length check skips most string comparisons (names of equal
-    /// length are told apart by their words where possible: `SmallASCIIString.quickEquality`).
+    /// Fills `ownFieldIndices`: which aggregates' names the record's own `inputCount` fields already hold (their
+    /// values are then replaced, as `fields[name] = value` would). One pass over the fields, where a search per
+    /// aggregate read every field's name length once per feature: most fields are ruled out by their length
+    /// alone (`nameLengthMask`), and names of equal length are told apart by their words where possible
+    /// (`SmallASCIIString.quickEquality`). Aggregate names are unique, and so are a record's field names.
     @inline(__always)
-    static func setFeature(_ fields: inout Fields, _ name: String, _ value: Value, _ inputCount: Int, supported: Bool) {
-        let n = name.utf8.count
-        for j in 0..<inputCount where fields.storage[j].name.utf8.count == n {
+    func locateOwnFeatureFields(_ fields: Fields, _ inputCount: Int) {
+        let count = specs.count
+        for i in 0..<count { ownFieldIndices[i] = -1 }
+        for j in 0..<inputCount {
+            let n = fields.storage[j].name.utf8.count
+            guard nameLengthMask & (1 << UInt64(min(n, 63))) != 0 else { continue }
             let candidate = fields.storage[j].name
-            guard SmallASCIIString.quickEquality(candidate, name, supported: supported) ?? (candidate == name) else { continue }
-            fields.setValue(value, at: j)
-            return
+            for i in 0..<count where nameLengths[i] == n && ownFieldIndices[i] < 0 {
+                if SmallASCIIString.quickEquality(candidate, names[i], supported: inlineStrings) ?? (candidate == names[i]) {
+                    ownFieldIndices[i] = j
+                    break
+                }
+            }
         }
-        fields.append(name, value)
     }
 
     func markDirty(_ key: [UInt8], _ slot: Int?) {

@@ -114,6 +114,7 @@ struct PaneSeries<A: Accumulator>: Series {
     }
 
     static var prefetchesEntries: Bool { A.prefetches }
+    static var readsEntryValue: Bool { A.Stored.keepsValue }
 
     /// An in-order event goes to the newest pane, and settling feeds that pane's `settled` state.
     mutating func prefetch(for e: Entry) {

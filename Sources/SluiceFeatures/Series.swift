@@ -34,12 +34,15 @@ protocol Series {
     static var prefetchesEntries: Bool { get }
     /// Starts fetching what inserting `e` will touch beyond the arrays above (see `Accumulator.prefetch`).
     mutating func prefetch(for e: Entry)
+    /// Whether the series reads `Entry.value` (its accumulator keeps input values: first, last, last_k).
+    static var readsEntryValue: Bool { get }
 }
 
 extension Series {
     static var prefetchedArrays: [PrefetchedArray] { [] }
     static var prefetchesEntries: Bool { false }
     mutating func prefetch(for e: Entry) {}
+    static var readsEntryValue: Bool { true }
 
     // Reads through a pointer (`column.at(slot).pointee`) go through these: a non-mutating call on `pointee`
     // first copies the whole series (retaining and then releasing each of its buffers), whereas inside a
@@ -96,18 +99,22 @@ final class SeriesOps {
         reset = { slot in column.at(slot).pointee = make() }
         step = { slot, e, step in
             let p = column.at(slot)
+            // The entry is copied before the series changes through `p` (the compiler cannot rule out that the two
+            // overlap), and copying an `Entry` copies its `Value`: an outlined copy and destroy per aggregate and
+            // event. A series that never reads the value gets the entry rebuilt from its plain fields instead.
+            let entry = S.readsEntryValue ? e.pointee : Entry(plainFieldsAt: e)
             if let (watermark, settle) = step.closeFirst { _ = p.pointee.close(watermark: watermark, settleBelow: settle, emit: false) }
             if !step.query {
-                p.pointee.insert(e.pointee)
+                p.pointee.insert(entry)
                 return .null
             }
             if step.queryBefore {
-                let v = p.pointee.valueInPlace(at: e.pointee.time)
-                p.pointee.insert(e.pointee)
+                let v = p.pointee.valueInPlace(at: entry.time)
+                p.pointee.insert(entry)
                 return v
             }
-            p.pointee.insert(e.pointee)
-            return p.pointee.valueInPlace(at: e.pointee.time)
+            p.pointee.insert(entry)
+            return p.pointee.valueInPlace(at: entry.time)
         }
         value = { slot, t in column.at(slot).pointee.valueInPlace(at: t) }
         close = { slot, w, b, emit in column.at(slot).pointee.close(watermark: w, settleBelow: b, emit: emit) }
@@ -118,7 +125,9 @@ final class SeriesOps {
             try s.decodeState(from: &r)
             staged.value = s
         }
-        prefetch = S.prefetchesEntries ? { slot, e in column.at(slot).pointee.prefetch(for: e.pointee) } : nil
+        prefetch = S.prefetchesEntries ? { slot, e in
+            column.at(slot).pointee.prefetch(for: S.readsEntryValue ? e.pointee : Entry(plainFieldsAt: e))
+        } : nil
         prefetchedArrays = S.prefetchedArrays.map { PrefetchedArray(offset: column.offset + $0.offset, elementStride: $0.elementStride) }
         commit = { slot in
             if let s = staged.value { column.at(slot).pointee = s }

@@ -8,6 +8,7 @@ import SluiceCore
 /// session containing `t` in a sessionisation of the events ≤ `t` alone, because dropping later events
 /// can split a session only after `t`.
 final class SessionSeries<A: Accumulator>: Series {
+    static var readsEntryValue: Bool { A.Stored.keepsValue }
     struct Session {
         var start: Int64
         var last: Int64
