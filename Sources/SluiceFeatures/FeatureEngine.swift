@@ -121,8 +121,9 @@ public final class FeatureEngine {
     /// Per aggregate, for the current record: the index of the record's own field holding the aggregate's
     /// name (its value is replaced), or -1 (the feature is appended). See `locateOwnFeatureFields`.
     let ownFieldIndices: UnsafeMutablePointer<Int>
-    /// Reused by `snapshot(key:)`: a checkpoint snapshots every changed key.
-    var snapshotWriter = StateWriter()
+    /// Reused by `snapshot(key:)`: a checkpoint snapshots every changed key. Unchecked like the per-record state:
+    /// each of a snapshot's writes was an exclusivity check (about 800 instructions a key).
+    @exclusivity(unchecked) var snapshotWriter = StateWriter()
 
     /// The current watermark (`Int64.min` before any).
     @exclusivity(unchecked) public internal(set) var watermark: Int64 = .min
