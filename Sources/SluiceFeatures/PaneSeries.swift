@@ -106,11 +106,17 @@ struct PaneSeries<A: Accumulator>: Series {
             }
             i += 1
         }
-        if e.present { panes[i - 1].full.add(e) }
-        panes[i - 1].minTime = min(panes[i - 1].minTime, e.time)
-        panes[i - 1].maxTime = max(panes[i - 1].maxTime, e.time)
-        panes[i - 1].count += 1
+        // One access to the pane for its four updates: each `panes[i - 1].x = …` checked the buffer's uniqueness.
+        Self.update(&panes[i - 1], with: e)
         raw.insert(A.Stored(e))
+    }
+
+    @inline(__always)
+    private static func update(_ pane: inout Pane, with e: Entry) {
+        if e.present { pane.full.add(e) }
+        pane.minTime = min(pane.minTime, e.time)
+        pane.maxTime = max(pane.maxTime, e.time)
+        pane.count += 1
     }
 
     static var prefetchesEntries: Bool { A.prefetches }
