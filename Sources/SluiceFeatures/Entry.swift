@@ -67,11 +67,10 @@ struct Entry {
             }
             return Entry(time: time, num: d)
         }
-        switch fn {
-        case .distinct: return Entry(time: time, bits: stableHash(v))
-        case .first, .last, .lastK: return Entry(time: time, value: v)
-        default: return Entry(time: time)
-        }
+        // Which functions keep the value is decided in one place: the engine relies on every other entry's being `.null`.
+        if fn.keepsInputValue { return Entry(time: time, value: v) }
+        if case .distinct = fn { return Entry(time: time, bits: stableHash(v)) }
+        return Entry(time: time)
     }
 
     /// A hash that is identical across processes (`Hasher` is seeded per process). Integers and
