@@ -1,7 +1,11 @@
 // S2-like in-memory pipeline: JSON decode → validate 4 fields → derive 3 fields → JSON encode, ~1% invalid,
 // next to a decode+encode-only baseline over the same bytes in the same run.
 //
-//     swift run -c release SluiceOperatorsBench [records]
+//     swift run -c release SluiceOperatorsBench [records] [s2]
+//
+// `s2`: the operators and record shape of `sluice bench e2e`'s S2 scenario (8-field card transactions keyed by user,
+// validate 4 fields with an enum, derive log1p / hour_of_day / a comparison, sink without a key), so that instruction
+// counts under callgrind speak for S2.
 import Foundation
 import SluiceCore
 import SluiceExpressions
@@ -10,9 +14,38 @@ import SluiceOperators
 import SluiceTopology
 
 let total = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 1_000_000
+let s2Shape = CommandLine.arguments.dropFirst(2).first == "s2"
 let batchSize = 1000
 
-let yaml = """
+let s2YAML = """
+    apiVersion: sluice/v1
+    kind: Topology
+    metadata: {name: bench, version: 1}
+    processing:
+      event_time: {field: ts, unit: ms, max_out_of_order: 5s}
+    sources:
+      events: {topic: events, format: json, key: user_id}
+    operators:
+      - id: valid
+        type: validate
+        input: events
+        fields:
+          event_id: {type: string, required: true}
+          user_id:  {type: string, required: true}
+          amount:   {type: number, required: true, min: 0}
+          country:  {type: string, enum: [AE, SA, QA, KW, BH, OM]}
+      - id: features
+        type: map
+        input: valid
+        set:
+          log_amount: log1p(amount)
+          hour: hour_of_day(ts)
+          far: distance_km > 50
+    sinks:
+      - {input: features, topic: out, format: json}
+    """
+
+let defaultYAML = """
     apiVersion: sluice/v1
     kind: Topology
     metadata: {name: bench, version: 1}
@@ -37,6 +70,7 @@ let yaml = """
     sinks:
       - {input: features, topic: out, format: json, key: user_id}
     """
+let yaml = s2Shape ? s2YAML : defaultYAML
 
 let (compiled, diagnostics) = TopologyCompiler.compile(yaml: yaml, file: "/tmp/sluice-operators-bench.yaml", environment: [:],
                                                        hooks: ExpressionValidationHooks())
@@ -47,12 +81,26 @@ guard let topology = compiled else {
 
 // A pool of distinct ~200-byte records, cycled: the same work as 1M distinct ones without 200 MB of input.
 let currencies = ["EUR", "USD", "GBP"]
-let pool: [[UInt8]] = (0..<10_000).map { i in
+let countries = ["AE", "SA", "QA", "KW", "BH", "OM"]
+let categories = ["grocery", "fuel", "restaurant", "online_retail", "electronics", "travel", "jewelry", "gaming"]
+/// The e2e harness's synthetic transactions (`SyntheticTransactions`), in shape: amounts and distances of two and one
+/// decimals, millisecond timestamps 20 ms apart, 1 % with a negative amount.
+let s2Pool: [[UInt8]] = (0..<10_000).map { i in
+    let amount = Double((i &* 7919) % 90_000 + 100) / 100 * (i % 100 == 99 ? -1 : 1)
+    let distance = Double((i &* 104_729) % 1500) / 10
+    return Array(("{\"event_id\":\"e\(i)\",\"user_id\":\"u\(i % 9973)\",\"amount\":\(amount),\"country\":\"\(countries[i % 6])\","
+        + "\"merchant\":\"m\(i % 500)\",\"merchant_category\":\"\(categories[i % 8])\",\"distance_km\":\(distance),"
+        + "\"ts\":\(1_764_000_000_000 + Int64(i) * 20)}").utf8)
+}
+let keys: [[UInt8]] = (0..<10_000).map { Array("u\($0 % 9973)".utf8) }
+
+let defaultPool: [[UInt8]] = (0..<10_000).map { i in
     let amount = i % 100 == 99 ? "-1.5" : String(format: "%.2f", Double(i % 5000) * 1.37)
     return Array(("{\"event_id\":\"e-\(100_000 + i)\",\"user_id\":\"u-\(i % 977)\",\"amount\":\(amount),"
         + "\"currency\":\"\(currencies[i % 3])\",\"country\":\"DE\",\"channel\":\"web\",\"ts\":\(1_709_296_245_123 + Int64(i) * 1000),"
         + "\"device\":\"ios-17.2\",\"session\":\"s-abcdef\(100_000 + i)\",\"score_hint\":0.42}").utf8)
 }
+let pool = s2Shape ? s2Pool : defaultPool
 let averageBytes = pool.reduce(0) { $0 + $1.count } / pool.count
 
 /// Set by a pipeline run, printed under its line.
@@ -107,9 +155,18 @@ func pipeline(keepRaw: Bool) throws -> Int {
     while offset < total {
         decoded.removeAll(); validated.removeAll(); mapped.removeAll()
         for i in offset..<min(offset + batchSize, total) {
+            // As the engine decodes: in place at the end of the batch, the key read from the message's buffer.
             pool[i % pool.count].withUnsafeBytes { raw in
-                source.decode(key: nil, value: raw, headers: [], timestamp: 0, topic: "events", partition: 0, offset: Int64(i),
-                              into: &decoded)
+                let origin = RecordOrigin(topic: "events", partition: 0, offset: Int64(i))
+                func decode(key: UnsafeRawBufferPointer?) {
+                    do throws(RecordError) {
+                        try source.decodeRecord(key: key, value: raw, headers: [], timestamp: 0, origin: origin,
+                                                appendingTo: &decoded.records)
+                    } catch {
+                        decoded.deadLetter(Record(timestamp: 0, origin: origin, raw: Array(raw)), error)
+                    }
+                }
+                if s2Shape { keys[i % keys.count].withUnsafeBytes { decode(key: $0) } } else { decode(key: nil) }
             }
         }
         lap(0)

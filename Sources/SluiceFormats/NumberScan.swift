@@ -13,6 +13,9 @@ enum NumberScan {
         case tooLarge
     }
 
+    /// 10^k for 0 ≤ k ≤ 22 (exact doubles).
+    @inline(__always) static func powerOf10(_ k: Int) -> Double { powersOf10[k] }
+
     private static let powersOf10: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,

