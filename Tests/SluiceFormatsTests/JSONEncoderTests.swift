@@ -106,6 +106,21 @@ struct JSONEncoderTests {
         #expect(throws: RecordError.self) { try text(["d": .double(.nan)], JSONRecordEncoder(reusingNames: true)) }
     }
 
+    @Test("a long run of scalar members (more than one assembled run holds) is written as a fresh encoder writes it")
+    func longScalarRunsMatchFresh() throws {
+        let reusing = JSONRecordEncoder(reusingNames: true)
+        for record in 0..<3 {
+            var fields = Fields()
+            for k in 0..<12 {
+                let name = String(repeating: Character(UnicodeScalar(UInt8(97 + k))), count: 60)
+                fields.append(name, k % 3 == 0 ? .double(Double(record) / 7 + Double(k)) : k % 3 == 1 ? .int(Int64(k * record)) : .bool(k % 2 == 0))
+            }
+            fields.append("s", .string("after the run"))
+            fields.append("t", .double(0.1))
+            #expect(try text(fields, reusing) == (try text(fields)))
+        }
+    }
+
     @Test("an encoder reusing names writes what a fresh one writes, also when the layout changes")
     func reusedNamesMatchFresh() throws {
         let reusing = JSONRecordEncoder(reusingNames: true)

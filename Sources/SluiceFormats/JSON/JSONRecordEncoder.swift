@@ -72,15 +72,19 @@ public struct JSONRecordEncoder: RecordEncoder {
             if path == nil, let names {
                 // Positions count from `first`: after a verbatim copy, the layout holds the names added to it.
                 var known = names.snapshot
+                // Scalar members under remembered names are assembled here and appended together: one capacity
+                // and uniqueness check for a run of them rather than one per member (S2 adds three).
+                var pending = ScalarRun()
+                defer { pending.flush(to: &out) }
                 for i in first..<storage.count {
                     let position = i - first
                     if position < known.count, known.names[position] == storage[i].name {
-                        if Self.appendScalarMember(storage[i].value, comma: i > 0, name: known.written(at: position), to: &out) {
-                            continue
-                        }
+                        if pending.add(storage[i].value, comma: i > 0, name: known.written(at: position)) { continue }
+                        pending.flush(to: &out)
                         if i > 0 { out.append(UInt8(ascii: ",")) }
                         known.append(position, to: &out)
                     } else {
+                        pending.flush(to: &out)
                         if i > 0 { out.append(UInt8(ascii: ",")) }
                         let start = out.count
                         JSONEscaping.appendQuoted(storage[i].name, to: &out)
@@ -104,36 +108,57 @@ public struct JSONRecordEncoder: RecordEncoder {
         }
     }
 
-    /// Appends `,"name":value` (the comma unless `comma` is false) for a number, boolean or null, `name` being the
-    /// quoted name and colon as written before: assembled on the stack, then appended at once — one capacity and
-    /// uniqueness check per member rather than one per piece. False, with nothing written, for other values (and
-    /// for NaN and ±Infinity, whose policy the general path applies).
-    @inline(__always)
-    private static func appendScalarMember(_ value: Value, comma: Bool, name: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
-        let maxName = 64
-        guard name.count <= maxName, let nameBytes = name.baseAddress else { return false }
-        switch value {
-        case .int, .bool, .null: break
-        case .double(let d) where d.isFinite: break
-        default: return false
-        }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1 + maxName + ByteWriter.maxDoubleBytes) { scratch in
-            let p = scratch.baseAddress!
-            var n = 0
-            if comma {
-                p[0] = UInt8(ascii: ",")
-                n = 1
-            }
-            (p + n).update(from: nameBytes, count: name.count)
-            n += name.count
+    /// Consecutive members `,"name":value` for numbers, booleans and nulls under names quoted and written before,
+    /// assembled in a fixed buffer of its own (no allocation) and appended to the output at once.
+    private struct ScalarRun {
+        static let capacity = 240
+        static let maxName = 64
+        private var bytes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        private var count = 0
+
+        /// Adds `,"name":value` (the comma unless `comma` is false). False, with nothing added, for other values
+        /// (and for NaN and ±Infinity, whose policy the general path applies) and for names too long; the caller
+        /// then flushes and writes the member itself. Flushes first when the run is full.
+        @inline(__always)
+        mutating func add(_ value: Value, comma: Bool, name: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard name.count <= Self.maxName, let nameBytes = name.baseAddress else { return false }
             switch value {
-            case .int(let i): n += ByteWriter.writeInt(i, to: p + n)
-            case .double(let d): n += ByteWriter.writeDouble(d, to: p + n)
-            case .bool(let b): n += JSONEscaping.writeLiteral(b ? "true" : "false", to: p + n)
-            default: n += JSONEscaping.writeLiteral("null", to: p + n)
+            case .int, .bool, .null: break
+            case .double(let d) where d.isFinite: break
+            default: return false
             }
-            out.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+            guard count + 1 + name.count + ByteWriter.maxDoubleBytes <= Self.capacity else { return false }
+            let start = count
+            count += withUnsafeMutableBytes(of: &bytes) { buffer in
+                let p = buffer.baseAddress!.assumingMemoryBound(to: UInt8.self) + start
+                var n = 0
+                if comma {
+                    p[0] = UInt8(ascii: ",")
+                    n = 1
+                }
+                (p + n).update(from: nameBytes, count: name.count)
+                n += name.count
+                switch value {
+                case .int(let i): n += ByteWriter.writeInt(i, to: p + n)
+                case .double(let d): n += ByteWriter.writeDouble(d, to: p + n)
+                case .bool(let b): n += JSONEscaping.writeLiteral(b ? "true" : "false", to: p + n)
+                default: n += JSONEscaping.writeLiteral("null", to: p + n)
+                }
+                return n
+            }
             return true
+        }
+
+        /// Appends the run to `out` and empties it.
+        @inline(__always)
+        mutating func flush(to out: inout [UInt8]) {
+            guard count > 0 else { return }
+            let n = count
+            withUnsafeBytes(of: &bytes) { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            count = 0
         }
     }
 
