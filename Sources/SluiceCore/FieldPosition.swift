@@ -18,14 +18,14 @@ import Synchronization
 /// ```
 public final class FieldPosition: Sendable {
     public let name: String
-    private let length: Int
+    @usableFromInline let length: Int
     /// The name's two words, where the layout is known (else `index(in:)` asks `Fields.index(of:)`).
-    private let words: (UInt64, UInt64)
+    @usableFromInline let words: (UInt64, UInt64)
     /// Where a field's name lies in it (computed once: a key path's offset is looked up at run time).
-    private let nameOffset: Int?
+    @usableFromInline let nameOffset: Int?
     /// Whether `name` is an inline ASCII string: then a field of another inline ASCII name differs in its words.
-    private let inlineName: Bool
-    private let last = Atomic<Int>(0)
+    @usableFromInline let inlineName: Bool
+    @usableFromInline let last = Atomic<Int>(0)
 
     public init(_ name: String) {
         self.name = name
@@ -41,7 +41,9 @@ public final class FieldPosition: Sendable {
     }
 
     /// The index of the field named `name` in `fields`, or nil: what `fields.index(of: name)` returns.
-    public func index(in fields: Fields) -> Int? {
+    /// Inlined where it is called (an operator's per-record loop): the call and its prologue were most of a hit's
+    /// cost.
+    @inlinable @inline(__always) public func index(in fields: Fields) -> Int? {
         guard let nameOffset else { return fields.index(of: name) }
         let guess = last.load(ordering: .relaxed)
         let found: Int? = fields.storage.withUnsafeBufferPointer { storage in
