@@ -36,6 +36,7 @@ struct EndToEndBench: ParsableCommand {
         """
     }
 
+    /// S2's operators; `SluiceOperatorsBench … s2` runs the same ones in memory (keep the two alike).
     static let s2Operators = """
           - id: valid
             type: validate

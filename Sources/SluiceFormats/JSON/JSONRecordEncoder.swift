@@ -120,8 +120,8 @@ public struct JSONRecordEncoder: RecordEncoder {
         private var count = 0
 
         /// Adds `,"name":value` (the comma unless `comma` is false). False, with nothing added, for other values
-        /// (and for NaN and ±Infinity, whose policy the general path applies) and for names too long; the caller
-        /// then flushes and writes the member itself. Flushes first when the run is full.
+        /// (and for NaN and ±Infinity, whose policy the general path applies), for names too long and when the run
+        /// has no room left; the caller then flushes and writes the member itself.
         @inline(__always)
         mutating func add(_ value: Value, comma: Bool, name: UnsafeBufferPointer<UInt8>) -> Bool {
             guard name.count <= Self.maxName, let nameBytes = name.baseAddress else { return false }
